@@ -1,0 +1,179 @@
+"""Read contributed YAML safely, keeping the line of every key and value.
+
+PyYAML's composer gives a node tree with positions; we build plain Python values from it
+ourselves so that no tag is ever executed, aliases (and so alias bombs) are refused, duplicate
+keys are caught, and every value remembers its line for error messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import Problem, display_path
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 16
+BOM = b"\xef\xbb\xbf"
+
+Loc = tuple[str | int, ...]
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOOL_WORDS = {"true", "false"}
+_COLLECTION_TAGS = {
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass
+class Document:
+    """One YAML file: its value, the line of each location in it, and what went wrong."""
+
+    path: str
+    value: Any = None
+    lines: dict[Loc, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, loc: Loc) -> int:
+        """The line of the deepest known location on `loc`'s path (1 for the whole file)."""
+        for end in range(len(loc), 0, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return 1
+
+    def problem(self, loc: Loc, message: str, line: int | None = None) -> Problem:
+        field_name = ".".join(str(part) for part in loc) or "-"
+        return Problem(self.path, line or self.line_of(loc), field_name, message)
+
+
+class _Refused(Exception):
+    """A node we will not turn into a value; carries its own Problem."""
+
+    def __init__(self, loc: Loc, line: int, message: str) -> None:
+        self.loc, self.line, self.message = loc, line, message
+
+
+def load_yaml_file(path: Path) -> Document:
+    """Load one YAML file into a Document; problems are recorded, never raised."""
+    doc = Document(display_path(path))
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        doc.problems.append(doc.problem((), f"cannot read file: {error.strerror}"))
+        return doc
+    return load_yaml_bytes(raw, doc)
+
+
+def load_yaml_bytes(raw: bytes, doc: Document) -> Document:
+    if len(raw) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 1024
+        doc.problems.append(doc.problem((), f"file is too large ({len(raw)} bytes; limit {limit} KiB)"))
+        return doc
+    text = _decode(raw.removeprefix(BOM), doc)
+    if text is not None:
+        _compose_into(text, doc)
+    return doc
+
+
+def _decode(raw: bytes, doc: Document) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        bad = raw[error.start]
+        message = f"file is not valid UTF-8 (byte 0x{bad:02x} at column {column})"
+        doc.problems.append(doc.problem((), message, line))
+        return None
+
+
+def _compose_into(text: str, doc: Document) -> None:
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        doc.problems.append(_syntax_problem(error, doc))
+        return
+    except (yaml.YAMLError, RecursionError) as error:
+        doc.problems.append(doc.problem((), f"YAML could not be read: {error}"))
+        return
+    if root is None:
+        doc.problems.append(doc.problem((), "file is empty"))
+        return
+    try:
+        doc.value = _Builder(doc).build(root, (), 0)
+    except _Refused as refused:
+        doc.problems.append(doc.problem(refused.loc, refused.message, refused.line))
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, doc: Document) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = error.problem or error.context or "invalid YAML"
+    return doc.problem((), f"YAML syntax error at column {column}: {what}", line)
+
+
+class _Builder:
+    """Turns a composed node tree into plain values, recording lines and duplicate keys."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.seen: set[int] = set()
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
+        line = node.start_mark.line + 1
+        if id(node) in self.seen:
+            raise _Refused(loc, line, "YAML anchors and aliases are not allowed in entries")
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise _Refused(loc, line, f"nested deeper than {MAX_DEPTH} levels")
+        self.doc.lines.setdefault(loc, line)
+        expected_tag = _COLLECTION_TAGS.get(type(node))
+        if expected_tag and node.tag != expected_tag:
+            raise _Refused(loc, line, f"YAML tag {node.tag!r} is not allowed")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, loc, line)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node, loc)
+            key_line = key_node.start_mark.line + 1
+            if key in result:
+                self.doc.problems.append(self.doc.problem((*loc, key), "duplicate key", key_line))
+                continue
+            self.doc.lines[(*loc, key)] = key_line
+            result[key] = self.build(value_node, (*loc, key), depth + 1)
+        return result
+
+    def _key(self, node: yaml.Node, loc: Loc) -> str:
+        line = node.start_mark.line + 1
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+            raise _Refused(loc, line, "every key must be plain text")
+        return str(node.value)
+
+    def _scalar(self, node: yaml.ScalarNode, loc: Loc, line: int) -> Any:
+        # YAML 1.1 reads yes/no/on/off as booleans: a language code "no" must stay text.
+        if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() not in _BOOL_WORDS:
+            return node.value
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as error:
+            raise _Refused(loc, line, f"unsupported YAML value: {_first_line(error)}") from None
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def iter_entry_files(communities_dir: Path) -> Iterator[Path]:
+    """Every file in the communities folder, in path order (non-YAML files are reported later)."""
+    if communities_dir.is_dir():
+        yield from sorted(p for p in communities_dir.iterdir() if not p.name.startswith("."))

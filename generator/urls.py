@@ -1,0 +1,86 @@
+"""URL rules shared by entries, imports and the checker: what we accept and when two are one."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import SplitResult, urlsplit, urlunsplit
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def check_url(value: str) -> str:
+    """Accept an http(s) URL with a host and no credentials; return it normalised.
+
+    Normalising lower-cases the scheme and host and drops a default port; the path, query and
+    trailing slash stay as written because the site they point at may care.
+    """
+    if _SPACE_OR_CONTROL.search(value):
+        raise ValueError("URL must not contain spaces or control characters")
+    parts = _split(value)
+    if parts.scheme.lower() not in DEFAULT_PORTS:
+        raise ValueError("URL must start with http:// or https://")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("URL must not contain a user name or password")
+    host = _checked_host(parts)
+    return urlunsplit(
+        (parts.scheme.lower(), _netloc(host, _port(parts)), parts.path, parts.query, parts.fragment)
+    )
+
+
+def _split(value: str) -> SplitResult:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError as error:
+        raise ValueError(f"not a valid URL ({error})") from None
+    return parts
+
+
+def _port(parts: SplitResult) -> int | None:
+    port = parts.port
+    return None if port == DEFAULT_PORTS.get(parts.scheme.lower()) else port
+
+
+def _netloc(host: str, port: int | None) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"{shown}:{port}" if port is not None else shown
+
+
+def _checked_host(parts: SplitResult) -> str:
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise ValueError("URL must name a host")
+    if _is_ip(host):
+        return host
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"{host!r} is not a valid host name") from None
+    if not all(_HOST_LABEL.match(label) for label in ascii_host.split(".")):
+        raise ValueError(f"{host!r} is not a valid host name")
+    return host.lower()
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def url_key(url: str) -> str:
+    """What makes two community URLs the same address.
+
+    Ignores the scheme, host case, a leading `www.`, a default port, a trailing slash and the
+    fragment: `https://www.Example.com:443/forum/` and `http://example.com/forum` are one.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".").removeprefix("www.")
+    port = _port(parts)
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{_netloc(host, port)}{path}{query}"

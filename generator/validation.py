@@ -1,0 +1,212 @@
+"""Validate the whole data folder at once and report every problem with its file and line.
+
+    load vocabularies → load each entry (YAML with lines) → pydantic → cross-entry rules
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from generator.errors import DataError, Problem, display_path
+from generator.loading import Document, Loc, iter_entry_files, load_yaml_file
+from generator.models import (
+    SLUG_PATTERN,
+    Community,
+    Entry,
+    PlatformTerm,
+    Term,
+    ValidationContext,
+    Vocabularies,
+)
+from generator.urls import url_key
+
+VOCABULARY_MODELS: dict[str, type[Term]] = {
+    "industries": Term,
+    "types": Term,
+    "access": Term,
+    "platforms": PlatformTerm,
+    "sizes": Term,
+}
+ENTRY_SUFFIX = ".yml"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The validated data set: every entry, in slug order, and the vocabularies."""
+
+    entries: list[Entry]
+    vocabularies: Vocabularies
+
+    def by_slug(self) -> dict[str, Entry]:
+        return {entry.slug: entry for entry in self.entries}
+
+
+def load_catalog(data_dir: Path, today: dt.date | None = None) -> Catalog:
+    """Load and validate everything under `data_dir`; raise DataError listing every problem."""
+    problems: list[Problem] = []
+    vocabularies = load_vocabularies(data_dir, problems)
+    context = ValidationContext(vocabularies, today or dt.date.today())
+    documents = [load_yaml_file(path) for path in iter_entry_files(data_dir / "communities")]
+    entries = [
+        entry for doc in documents if (entry := validate_document(doc, context, problems))
+    ]
+    problems.extend(cross_entry_problems(entries, {doc.path: doc for doc in documents}))
+    if not (data_dir / "communities").is_dir():
+        where = display_path(data_dir / "communities")
+        problems.append(Problem(where, 1, "-", "folder of community entries not found"))
+    if problems:
+        raise DataError(problems)
+    return Catalog(sorted(entries, key=lambda entry: entry.slug), vocabularies)
+
+
+# --- vocabularies --------------------------------------------------------------------------
+
+
+def load_vocabularies(data_dir: Path, problems: list[Problem]) -> Vocabularies:
+    terms = {
+        name: _load_vocabulary(data_dir / f"{name}.yml", model, problems)
+        for name, model in VOCABULARY_MODELS.items()
+    }
+    return Vocabularies(terms)
+
+
+def _load_vocabulary(path: Path, model: type[Term], problems: list[Problem]) -> dict[str, Term]:
+    if not path.is_file():
+        problems.append(Problem(display_path(path), 1, "-", "vocabulary file not found"))
+        return {}
+    doc = load_yaml_file(path)
+    problems.extend(doc.problems)
+    if doc.problems:
+        return {}
+    try:
+        terms = TypeAdapter(list[model]).validate_python(doc.value)  # type: ignore[valid-type]
+    except ValidationError as error:
+        problems.extend(pydantic_problems(error, doc))
+        return {}
+    problems.extend(_repeated_ids(terms, doc))
+    return {term.id: term for term in terms}
+
+
+def _repeated_ids(terms: Sequence[Term], doc: Document) -> Iterable[Problem]:
+    seen: set[str] = set()
+    for index, term in enumerate(terms):
+        if term.id in seen:
+            yield doc.problem((index, "id"), f"id {term.id!r} is used twice")
+        seen.add(term.id)
+
+
+# --- one entry -----------------------------------------------------------------------------
+
+
+def validate_document(
+    doc: Document, context: ValidationContext, problems: list[Problem]
+) -> Entry | None:
+    """Validate one loaded entry file; record its problems and return the entry if valid."""
+    slug = Path(doc.path).name.removesuffix(ENTRY_SUFFIX)
+    before = len(problems)
+    problems.extend(_file_name_problems(doc))
+    problems.extend(doc.problems)
+    if doc.problems:
+        return None
+    if not isinstance(doc.value, dict):
+        problems.append(doc.problem((), "an entry must be a mapping of field: value"))
+        return None
+    community = validate_community(doc.value, doc, context, problems)
+    if community is None or len(problems) > before:
+        return None
+    return Entry(slug, doc.path, community)
+
+
+def validate_community(
+    value: dict[str, Any], doc: Document, context: ValidationContext, problems: list[Problem]
+) -> Community | None:
+    try:
+        return Community.model_validate(value, context=context)
+    except ValidationError as error:
+        problems.extend(pydantic_problems(error, doc))
+        return None
+
+
+def _file_name_problems(doc: Document) -> list[Problem]:
+    name = Path(doc.path).name
+    if not name.endswith(ENTRY_SUFFIX):
+        return [doc.problem((), f"entry files must be named <slug>{ENTRY_SUFFIX}", 1)]
+    if not re.match(SLUG_PATTERN, name.removesuffix(ENTRY_SUFFIX)):
+        message = "file name must be a kebab-case slug such as 'sap-community.yml'"
+        return [doc.problem((), message, 1)]
+    return []
+
+
+def pydantic_problems(error: ValidationError, doc: Document) -> list[Problem]:
+    """Turn pydantic's errors into located Problems, one per error."""
+    return [_problem_from(detail, doc) for detail in error.errors(include_url=False)]
+
+
+def _problem_from(detail: Any, doc: Document) -> Problem:
+    loc: Loc = tuple(detail["loc"])
+    kind = detail["type"]
+    if kind == "missing":
+        return doc.problem(loc, "required field is missing", 1)
+    if kind == "extra_forbidden":
+        return doc.problem(loc, _unknown_field_message(str(loc[-1])))
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    return doc.problem(loc, message)
+
+
+def _unknown_field_message(key: str) -> str:
+    fields = list(Community.model_fields)
+    guess = get_close_matches(key.lower(), fields, n=1, cutoff=0.6)
+    hint = f"did you mean {guess[0]!r}? " if guess else ""
+    return f"unknown field; {hint}(fields: {', '.join(fields)})"
+
+
+# --- rules across entries ------------------------------------------------------------------
+
+
+def cross_entry_problems(entries: list[Entry], docs: dict[str, Document]) -> list[Problem]:
+    ordered = sorted(entries, key=lambda entry: entry.path)
+    problems = _collisions(ordered, docs, "url", lambda e: url_key(e.community.url))
+    problems += _collisions(ordered, docs, "name", lambda e: e.community.name.casefold())
+    problems += _missing_related(ordered, docs)
+    return problems
+
+
+def _collisions(
+    entries: list[Entry], docs: dict[str, Document], field: str, key: Any
+) -> list[Problem]:
+    first_seen: dict[str, Entry] = {}
+    problems = []
+    for entry in entries:
+        other = first_seen.setdefault(key(entry), entry)
+        if other is not entry:
+            message = f"same {field} as {other.path} ({getattr(other.community, field)})"
+            problems.append(docs[entry.path].problem((field,), message))
+    return problems
+
+
+def _missing_related(entries: list[Entry], docs: dict[str, Document]) -> list[Problem]:
+    # Point at files, not valid entries: a sibling with its own errors still exists.
+    slugs = {Path(path).name.removesuffix(ENTRY_SUFFIX) for path in docs}
+    problems = []
+    for entry in entries:
+        for index, slug in enumerate(entry.community.related):
+            message = _related_problem(entry.slug, slug, slugs)
+            if message:
+                problems.append(docs[entry.path].problem(("related", index), message))
+    return problems
+
+
+def _related_problem(own_slug: str, slug: str, slugs: set[str]) -> str | None:
+    if slug == own_slug:
+        return "an entry cannot be related to itself"
+    if slug not in slugs:
+        return f"no entry named {slug!r} (data/communities/{slug}.yml)"
+    return None
