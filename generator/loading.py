@@ -23,7 +23,7 @@ BOM = b"\xef\xbb\xbf"
 Loc = tuple[str | int, ...]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BOOL_WORDS = {"true", "false"}
-_COLLECTION_TAGS = {
+_COLLECTION_TAGS: dict[type[yaml.Node], str] = {
     yaml.MappingNode: "tag:yaml.org,2002:map",
     yaml.SequenceNode: "tag:yaml.org,2002:seq",
 }
@@ -71,7 +71,9 @@ def load_yaml_file(path: Path) -> Document:
 def load_yaml_bytes(raw: bytes, doc: Document) -> Document:
     if len(raw) > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // 1024
-        doc.problems.append(doc.problem((), f"file is too large ({len(raw)} bytes; limit {limit} KiB)"))
+        doc.problems.append(
+            doc.problem((), f"file is too large ({len(raw)} bytes; limit {limit} KiB)")
+        )
         return doc
     text = _decode(raw.removeprefix(BOM), doc)
     if text is not None:
@@ -139,6 +141,7 @@ class _Builder:
             return self._mapping(node, loc, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, loc, line)
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Validate the whole data folder at once and report every problem with its file and line.
 
-    load vocabularies → load each entry (YAML with lines) → pydantic → cross-entry rules
+load vocabularies → load each entry (YAML with lines) → pydantic → cross-entry rules
 """
 
 from __future__ import annotations
@@ -55,9 +55,7 @@ def load_catalog(data_dir: Path, today: dt.date | None = None) -> Catalog:
     vocabularies = load_vocabularies(data_dir, problems)
     context = ValidationContext(vocabularies, today or dt.date.today())
     documents = [load_yaml_file(path) for path in iter_entry_files(data_dir / "communities")]
-    entries = [
-        entry for doc in documents if (entry := validate_document(doc, context, problems))
-    ]
+    entries = [entry for doc in documents if (entry := validate_document(doc, context, problems))]
     problems.extend(cross_entry_problems(entries, {doc.path: doc for doc in documents}))
     if not (data_dir / "communities").is_dir():
         where = display_path(data_dir / "communities")
@@ -87,7 +85,7 @@ def _load_vocabulary(path: Path, model: type[Term], problems: list[Problem]) -> 
     if doc.problems:
         return {}
     try:
-        terms = TypeAdapter(list[model]).validate_python(doc.value)  # type: ignore[valid-type]
+        terms: list[Term] = TypeAdapter(list[model]).validate_python(doc.value)  # type: ignore[valid-type]
     except ValidationError as error:
         problems.extend(pydantic_problems(error, doc))
         return {}

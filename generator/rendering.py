@@ -1,0 +1,114 @@
+"""Render view models into the Markdown pages and files MkDocs builds from.
+
+Every value a template prints is escaped for Markdown by default (the environment's
+`finalize`), the way autoescape works for HTML: contributed text can never become Markdown,
+HTML or template syntax. Templates mark trusted output with the `link`, `attr` and `raw`
+filters, which return `Markup`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from generator.errors import BuildError
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "site_templates"
+# Characters that mean something to Markdown, its extensions or HTML; each becomes an entity.
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>&\"'~=^:$%@"
+_ENTITIES = {ord(char): f"&#{ord(char)};" for char in _MARKDOWN_SPECIAL}
+
+
+def escape_markdown(value: Any) -> str:
+    """Make any text inert in Markdown: it will display exactly as typed."""
+    if isinstance(value, Markup):
+        return str(value)
+    return str(value).translate(_ENTITIES).replace("\n", " ")
+
+
+def escape_attribute(value: Any) -> Markup:
+    return Markup(html.escape(str(value), quote=True))
+
+
+def front_matter_string(value: Any) -> Markup:
+    """A YAML string for front matter; HTML-escaped because Material prints titles raw."""
+    return Markup(json.dumps(html.escape(str(value), quote=True)))
+
+
+def json_value(value: Any) -> Markup:
+    """JSON for an inline script or data attribute, safe inside HTML."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+@pass_context
+def relative_link(context: Context, target: str) -> Markup:
+    """Link from the page being rendered to another docs-relative path."""
+    here = posixpath.dirname(str(context["page_path"]))
+    return Markup(posixpath.relpath(target, here or "."))
+
+
+def markdown_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir),
+        undefined=StrictUndefined,
+        finalize=escape_markdown,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        link=relative_link,
+        attr=escape_attribute,
+        front_matter=front_matter_string,
+        json=json_value,
+        raw=Markup,
+    )
+    return env
+
+
+def markup_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+    """For XML/HTML outputs (the Atom feed, badges): standard autoescaping applies."""
+    return Environment(
+        loader=FileSystemLoader(templates_dir),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        keep_trailing_newline=True,
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated file: where it goes under the docs folder and how to render it."""
+
+    path: str
+    template: str
+    context: Mapping[str, Any]
+
+
+def render_pages(pages: Iterable[Page], env: Environment) -> dict[str, str]:
+    rendered = {}
+    for page in pages:
+        try:
+            template = env.get_template(page.template)
+            rendered[page.path] = template.render(page_path=page.path, **page.context)
+        except TemplateError as error:
+            raise BuildError(f"template {page.template} failed for {page.path}: {error}") from error
+    return rendered

@@ -1,0 +1,75 @@
+"""`biglist serve`: MkDocs' live preview, with our pages re-rendered when the data changes.
+
+MkDocs watches the docs folder; a small thread watches the data and templates and rewrites the
+generated pages (only those that changed), which MkDocs then picks up.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator.building import render_site
+from generator.errors import BigListError, DataError
+from generator.rendering import TEMPLATES_DIR
+from generator.site import write_generated
+from generator.validation import load_catalog
+
+POLL_SECONDS = 1.0
+log = logging.getLogger("mkdocs.biglist")
+
+
+def serve(
+    data_dir: Path,
+    *,
+    dev_addr: str = "127.0.0.1:8000",
+    docs_dir: Path = Path("directory"),
+    config_file: Path = Path("mkdocs.yml"),
+) -> None:
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    regenerate(data_dir, docs_dir)
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=_watch, args=(data_dir, docs_dir, stop), name="biglist-watch", daemon=True
+    )
+    watcher.start()
+    try:
+        mkdocs_serve(str(config_file), dev_addr=dev_addr, livereload=True)
+    finally:
+        stop.set()
+
+
+def regenerate(data_dir: Path, docs_dir: Path) -> None:
+    write_generated(docs_dir, render_site(load_catalog(data_dir)))
+
+
+def _watch(data_dir: Path, docs_dir: Path, stop: threading.Event) -> None:
+    seen = _fingerprint([data_dir, TEMPLATES_DIR])
+    while not stop.wait(POLL_SECONDS):
+        current = _fingerprint([data_dir, TEMPLATES_DIR])
+        if current != seen:
+            seen = current
+            _regenerate_quietly(data_dir, docs_dir)
+
+
+def _regenerate_quietly(data_dir: Path, docs_dir: Path) -> None:
+    # While previewing, bad data must not kill the server: say what is wrong, keep the pages.
+    try:
+        regenerate(data_dir, docs_dir)
+    except DataError as error:
+        for problem in error.problems:
+            log.warning("%s", problem)
+    except BigListError as error:
+        log.warning("%s", error)
+
+
+def _fingerprint(folders: Iterable[Path]) -> frozenset[tuple[str, float, int]]:
+    return frozenset(
+        (str(path), path.stat().st_mtime, path.stat().st_size)
+        for folder in folders
+        for path in folder.rglob("*")
+        if path.is_file()
+    )

@@ -1,0 +1,137 @@
+"""Shared fixtures: sample data, throwaway project folders, built sites, a loopback server
+for built sites and a headless Debian Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_DATA = REPO / "tests" / "fixtures" / "sample-data"
+SHIPPED_DATA = REPO / "data"
+CHROMIUM = Path("/usr/bin/chromium")
+HAND_WRITTEN_DOCS = ("about.md", "submit.md", "assets")
+
+
+def make_project(root: Path, data: Path = SAMPLE_DATA) -> Path:
+    """A minimal copy of the project (config, hand-written pages, data) to build in."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for name in HAND_WRITTEN_DOCS:
+        source = REPO / "directory" / name
+        target = root / "directory" / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("generated"))
+        elif source.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+    shutil.copytree(data, root / "data")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project copy with the sample data, as the current directory."""
+    root = make_project(tmp_path / "project")
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def sample_data(tmp_path: Path) -> Path:
+    """A writable copy of the sample data root."""
+    return Path(shutil.copytree(SAMPLE_DATA, tmp_path / "data"))
+
+
+def build_project(root: Path, *args: str) -> Path:
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    runner = CliRunner()
+    with _inside(root):
+        result = runner.invoke(cli, ["build", "--strict", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+class _inside:
+    """Change the working directory for a block (session fixtures cannot use monkeypatch)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.previous = folder, Path.cwd()
+
+    def __enter__(self) -> None:
+        import os
+
+        os.chdir(self.folder)
+
+    def __exit__(self, *exc: Any) -> None:
+        import os
+
+        os.chdir(self.previous)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample data built once per session into a site folder."""
+    return build_project(make_project(tmp_path_factory.mktemp("sample-site") / "project"))
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped data built once per session, strictly, as `make site` does."""
+    root = make_project(tmp_path_factory.mktemp("shipped-site") / "project", SHIPPED_DATA)
+    return build_project(root)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve_site() -> Iterator[Any]:
+    """Serve a built site folder on loopback; returns a function folder -> base URL."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(folder: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield instance
+        instance.close()
