@@ -99,6 +99,9 @@ def _compose_into(text: str, doc: Document) -> None:
     except yaml.MarkedYAMLError as error:
         doc.problems.append(_syntax_problem(error, doc))
         return
+    except yaml.reader.ReaderError as error:
+        doc.problems.append(_character_problem(error, text, doc))
+        return
     except (yaml.YAMLError, RecursionError) as error:
         doc.problems.append(doc.problem((), f"YAML could not be read: {error}"))
         return
@@ -115,7 +118,18 @@ def _syntax_problem(error: yaml.MarkedYAMLError, doc: Document) -> Problem:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = error.problem or error.context or "invalid YAML"
+    if "another document" in what:
+        what = "a file holds one entry, but a second YAML document starts here"
     return doc.problem((), f"YAML syntax error at column {column}: {what}", line)
+
+
+def _character_problem(error: yaml.reader.ReaderError, text: str, doc: Document) -> Problem:
+    before = text[: error.position]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    char = error.character if isinstance(error.character, str) else chr(error.character)
+    message = f"character U+{ord(char):04X} at column {column} is not allowed in YAML"
+    return doc.problem((), message, line)
 
 
 class _Builder:

@@ -140,8 +140,10 @@ def paragraph_text(value: str) -> str:
     return _plain_text(value, one_line=False)
 
 
-OneLine = Annotated[str, AfterValidator(one_line_text)]
-Paragraph = Annotated[str, AfterValidator(paragraph_text)]
+# Length limits sit before the validators so pydantic reports them in plain words.
+Name = Annotated[str, Field(max_length=100), AfterValidator(one_line_text)]
+OneLine = Annotated[str, Field(max_length=150), AfterValidator(one_line_text)]
+Paragraph = Annotated[str, Field(max_length=400), AfterValidator(paragraph_text)]
 Url = Annotated[str, Field(max_length=2000), AfterValidator(check_url)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=100)]
 Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN)]
@@ -166,8 +168,7 @@ class Community(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
-    name: OneLine = Field(
-        max_length=100,
+    name: Name = Field(
         description="The community's own name, as its members know it.",
         examples=["SAP Community"],
     )
@@ -177,13 +178,11 @@ class Community(BaseModel):
     )
     sponsor: OneLine | None = Field(
         default=None,
-        max_length=150,
         description="Company or organisation that runs or funds the community.",
         examples=["SAP"],
     )
     description: Paragraph | None = Field(
         default=None,
-        max_length=400,
         description="One plain-text paragraph, in our own words: who meets there and why.",
     )
     industry: str | None = Field(
@@ -193,7 +192,6 @@ class Community(BaseModel):
     )
     audience: OneLine | None = Field(
         default=None,
-        max_length=150,
         description="Who the members are, in a few words.",
         examples=["SAP customers, partners and developers"],
     )
