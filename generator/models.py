@@ -29,7 +29,7 @@ LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 BIG_LIST_EDITIONS = (2011, 2014, 2016)
 FIRST_FOUNDED_YEAR = 1970
 
-_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>|<\s*/?\s*[A-Za-z!?]")
+_TAG = re.compile(r"<[A-Za-z!?/]")
 # Bidirectional overrides can make text read differently from what it is ("Trojan Source").
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
