@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,16 +31,29 @@ from markupsafe import Markup
 from generator.errors import BuildError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "site_templates"
-# Characters that mean something to Markdown, its extensions or HTML; each becomes an entity.
-_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>&\"'~=^:$%@"
-_ENTITIES = {ord(char): f"&#{ord(char)};" for char in _MARKDOWN_SPECIAL}
+# Characters that start Markdown, HTML, attribute-list or table syntax anywhere in a line;
+# each becomes a numeric entity, which Markdown passes through and browsers show as typed.
+_INLINE_SPECIAL = "\\`*_{}[]<>&|"
+_ENTITIES = {ord(char): f"&#{ord(char)};" for char in _INLINE_SPECIAL}
+# At the start of a line more characters open a block (heading, list, quote, setext rule).
+_LINE_START = re.compile(r"^([#>+\-=~:!]|\d+(?=[.)]))")
 
 
 def escape_markdown(value: Any) -> str:
-    """Make any text inert in Markdown: it will display exactly as typed."""
+    """Make any text inert in Markdown: it will display exactly as typed.
+
+    Only syntax characters are replaced (escaping every punctuation mark made MkDocs twice as
+    slow on big list pages); the value is joined onto one line and its first character is
+    escaped too, as a value may begin a line.
+    """
     if isinstance(value, Markup):
         return str(value)
-    return str(value).translate(_ENTITIES).replace("\n", " ")
+    text = str(value).translate(_ENTITIES).replace("\n", " ")
+    return _LINE_START.sub(lambda match: _entities(match.group(0)), text)
+
+
+def _entities(text: str) -> str:
+    return "".join(f"&#{ord(char)};" for char in text)
 
 
 def escape_attribute(value: Any) -> Markup:

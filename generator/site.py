@@ -37,6 +37,24 @@ def write_generated(docs_dir: Path, files: Mapping[str, str | bytes]) -> None:
     _write_if_changed(docs_dir / MANIFEST, manifest + "\n")
 
 
+def hand_written_files(docs_dir: Path) -> list[Path]:
+    """Files under the docs folder that no build generated: pages and assets people wrote."""
+    generated = _previous_files(docs_dir) | {MANIFEST}
+    return sorted(
+        path
+        for path in docs_dir.rglob("*")
+        if path.is_file() and path.relative_to(docs_dir).as_posix() not in generated
+    )
+
+
+def copy_hand_written(docs_dir: Path, target: Path) -> None:
+    """Copy the hand-written part of a docs folder (for a fresh project copy)."""
+    for path in hand_written_files(docs_dir):
+        destination = target / path.relative_to(docs_dir)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+
+
 def _previous_files(docs_dir: Path) -> set[str]:
     try:
         listed = json.loads((docs_dir / MANIFEST).read_text("utf-8"))

@@ -13,26 +13,20 @@ from typing import Any
 
 import pytest
 
+from generator.site import copy_hand_written
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = REPO / "tests" / "fixtures" / "sample-data"
 SHIPPED_DATA = REPO / "data"
 CHROMIUM = Path("/usr/bin/chromium")
-HAND_WRITTEN_DOCS = ("about.md", "submit.md", "assets")
 
 
 def make_project(root: Path, data: Path = SAMPLE_DATA) -> Path:
     """A minimal copy of the project (config, hand-written pages, data) to build in."""
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for name in HAND_WRITTEN_DOCS:
-        source = REPO / "directory" / name
-        target = root / "directory" / name
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("generated"))
-        elif source.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, target)
-    shutil.copytree(data, root / "data")
+    copy_hand_written(REPO / "directory", root / "directory")
+    shutil.copytree(data, root / "data", ignore=shutil.ignore_patterns("check-state.json"))
     return root
 
 

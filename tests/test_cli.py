@@ -33,7 +33,9 @@ def test_validate_reports_every_problem_then_a_summary(project: Path) -> None:
     code, output = invoke("validate")
     lines = output.splitlines()
     assert code == 1
-    assert lines[0].startswith("data/communities/secops-peers.yml:6: access: unknown value 'secret'")
+    assert lines[0].startswith(
+        "data/communities/secops-peers.yml:6: access: unknown value 'secret'"
+    )
     assert lines[1].startswith("data/communities/x.yml:2: -: YAML syntax error at column 1")
     assert lines[-1] == "Invalid: 2 problems in 2 files."
 

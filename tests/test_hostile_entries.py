@@ -55,7 +55,7 @@ def write_hostile(project: Path) -> None:
         "sponsor": "Acme",
         "description": HOSTILE_DESCRIPTION.replace("\n", " "),
         "audience": "People who type | and ] and ) in fields",
-        "sources": ["https://evil.test/\"onmouseover=\"alert(1)"],
+        "sources": ['https://evil.test/"onmouseover="alert(1)'],
         "added": "2026-01-01",
     }
     text = yaml.safe_dump(entry, allow_unicode=True, sort_keys=False)

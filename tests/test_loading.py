@@ -19,7 +19,9 @@ def messages(doc: Document) -> list[str]:
 
 
 def test_values_and_lines_are_kept() -> None:
-    doc = load(b"name: Acme\nsources:\n  - https://a.test/\n  - https://b.test/\nadded: 2024-01-02\n")
+    doc = load(
+        b"name: Acme\nsources:\n  - https://a.test/\n  - https://b.test/\nadded: 2024-01-02\n"
+    )
     assert doc.value == {
         "name": "Acme",
         "sources": ["https://a.test/", "https://b.test/"],

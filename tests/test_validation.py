@@ -82,9 +82,7 @@ def test_missing_required_fields_are_on_line_1(sample_data: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    "file_name", ["Bad_Name.yml", "trailing-.yml", "entry.yaml", "notes.txt"]
-)
+@pytest.mark.parametrize("file_name", ["Bad_Name.yml", "trailing-.yml", "entry.yaml", "notes.txt"])
 def test_bad_file_names_are_refused(sample_data: Path, file_name: str) -> None:
     (sample_data / "communities" / file_name).write_text(
         MINIMAL.format(name="Odd", url="https://odd.test/"), "utf-8"
