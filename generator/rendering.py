@@ -78,6 +78,24 @@ def relative_link(context: Context, target: str) -> Markup:
     return Markup(posixpath.relpath(target, here or "."))
 
 
+@pass_context
+def page_href(context: Context, target: str) -> Markup:
+    """An href for raw HTML: the URL of a docs-relative page, relative to the current page.
+
+    Big tables are written as HTML because MkDocs parses Markdown tables of links slowly; with
+    directory URLs `industries/saas.md` is served at `industries/saas/`.
+    """
+    here = _page_url(str(context["page_path"]))
+    there = _page_url(target)
+    relative = posixpath.relpath(there or ".", here or ".")
+    return Markup(html.escape("./" if relative == "." else f"{relative}/", quote=True))
+
+
+def _page_url(docs_path: str) -> str:
+    stem = docs_path.removesuffix(".md")
+    return "" if stem == "index" else stem.removesuffix("/index")
+
+
 def markdown_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates_dir),
@@ -90,6 +108,7 @@ def markdown_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
     )
     env.filters.update(
         link=relative_link,
+        href=page_href,
         attr=escape_attribute,
         front_matter=front_matter_string,
         json=json_value,
