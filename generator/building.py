@@ -5,15 +5,27 @@ load + validate → view models → render Markdown and exports → write docs �
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.exports import schema_json
-from generator.pages import site_pages
-from generator.rendering import markdown_environment, render_pages
+from generator.exports import (
+    DEFAULT_SITE_URL,
+    api_doc,
+    build_time,
+    configured_site_url,
+    exports,
+)
+from generator.health import build_health
+from generator.pages import report_pages, site_pages
+from generator.rendering import markdown_environment, markup_environment, render_pages
 from generator.site import build_with_mkdocs, write_generated
+from generator.stats import build_changes, build_stats
+from generator.status import CheckState, load_check_state
 from generator.validation import Catalog, load_catalog
 from generator.views import build_site_view
+
+STATE_FILE_NAME = "check-state.json"
 
 
 @dataclass(frozen=True)
@@ -31,18 +43,36 @@ def build(
     docs_dir: Path = Path("directory"),
     config_file: Path = Path("mkdocs.yml"),
     strict: bool = False,
+    now: dt.datetime | None = None,
 ) -> BuildResult:
     """Build the whole site; the previous site stays in place unless everything succeeded."""
     catalog = load_catalog(data_dir)
-    files = render_site(catalog)
+    state = load_check_state(state_file or data_dir / STATE_FILE_NAME)
+    site_url = configured_site_url(config_file)
+    files = render_site(catalog, state, site_url=site_url, generated_at=now)
     write_generated(docs_dir, files)
     build_with_mkdocs(config_file, site_dir, strict=strict)
     return BuildResult(len(catalog.entries), len(files), site_dir)
 
 
-def render_site(catalog: Catalog) -> dict[str, str | bytes]:
+def render_site(
+    catalog: Catalog,
+    state: CheckState | None = None,
+    *,
+    site_url: str = DEFAULT_SITE_URL,
+    generated_at: dt.datetime | None = None,
+) -> dict[str, str | bytes]:
     """Every generated file of the docs folder, by docs-relative path."""
-    site = build_site_view(catalog)
-    files: dict[str, str | bytes] = dict(render_pages(site_pages(site), markdown_environment()))
-    files["schema/community.schema.json"] = schema_json(catalog.vocabularies)
+    site = build_site_view(catalog, state)
+    markup = markup_environment()
+    reports = report_pages(
+        build_stats(site, catalog.vocabularies, markup),
+        build_changes(site),
+        build_health(site.communities),
+        api_doc(catalog.vocabularies),
+    )
+    pages = [*site_pages(site, site_url), *reports]
+    files: dict[str, str | bytes] = dict(render_pages(pages, markdown_environment()))
+    when = generated_at or build_time()
+    files.update(exports(site, catalog.vocabularies, markup, site_url=site_url, generated_at=when))
     return files

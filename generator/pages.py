@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+from generator.exports import DEFAULT_SITE_URL, ApiDoc, embed_snippet
+from generator.health import HealthView
 from generator.rendering import Page
+from generator.stats import ChangesView, StatsView
 from generator.views import SiteView
 
 
-def site_pages(site: SiteView) -> list[Page]:
+def site_pages(site: SiteView, site_url: str = DEFAULT_SITE_URL) -> list[Page]:
     pages = [
         Page("index.md", "index.md.j2", {"site": site}),
         Page("browse.md", "browse.md.j2", {"site": site}),
     ]
-    pages += [Page(view.path, "community.md.j2", {"view": view}) for view in site.communities]
+    pages += [
+        Page(view.path, "community.md.j2", {"view": view, "embed": embed_snippet(site_url, view)})
+        for view in site.communities
+    ]
     pages += [Page(facet.path, "facet.md.j2", {"facet": facet}) for facet in site.facet_pages]
     pages += [
         Page(sponsor.path, "sponsor.md.j2", {"sponsor": sponsor}) for sponsor in site.sponsors
     ]
     return pages
+
+
+def report_pages(
+    stats: StatsView, changes: ChangesView, health: HealthView, api: ApiDoc
+) -> list[Page]:
+    return [
+        Page("stats.md", "stats.md.j2", {"stats": stats}),
+        Page("changes.md", "changes.md.j2", {"changes": changes}),
+        Page("health.md", "health.md.j2", {"health": health}),
+        Page("api.md", "api.md.j2", {"api": api}),
+    ]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator.models import VOCABULARY_FIELDS, Community, Entry, Term
+from generator.status import ACTIVITY_TERMS, UNCHECKED, CheckState, StatusView, status_view
 from generator.validation import Catalog
 
 FACET_FOLDERS = {
@@ -20,12 +21,14 @@ FACET_FOLDERS = {
     "types": "types",
     "platforms": "platforms",
     "access": "access",
+    "activity": "activity",
 }
 FACET_TITLES = {
     "industries": "Industry",
     "types": "Type",
     "platforms": "Platform",
     "access": "Access",
+    "activity": "Activity",
 }
 
 
@@ -60,6 +63,7 @@ class CommunityView:
     sponsor_path: str | None
     related: list[CommunityLink] = field(default_factory=list)
     siblings: list[CommunityLink] = field(default_factory=list)
+    status: StatusView = UNCHECKED
 
     @property
     def name(self) -> str:
@@ -72,6 +76,11 @@ class CommunityView:
     @property
     def type_labels(self) -> str:
         return ", ".join(term.label for term in self.types)
+
+    @property
+    def activity(self) -> TermLink:
+        status = self.status
+        return TermLink(status.activity, status.activity_label, f"activity/{status.activity}.md")
 
 
 @dataclass(frozen=True)
@@ -122,9 +131,10 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 
-def build_site_view(catalog: Catalog) -> SiteView:
+def build_site_view(catalog: Catalog, state: CheckState | None = None) -> SiteView:
     sponsor_paths = _sponsor_paths(catalog.entries)
-    views = [_community_view(entry, catalog, sponsor_paths) for entry in catalog.entries]
+    state = state or CheckState()
+    views = [_community_view(entry, catalog, sponsor_paths, state) for entry in catalog.entries]
     views = _with_relations(sorted(views, key=sort_key))
     return SiteView(
         communities=views,
@@ -146,7 +156,9 @@ def _term_link(catalog: Catalog, vocabulary: str, term_id: str | None) -> TermLi
     return TermLink(term_id, label, f"{folder}/{term_id}.md")
 
 
-def _community_view(entry: Entry, catalog: Catalog, sponsor_paths: dict[str, str]) -> CommunityView:
+def _community_view(
+    entry: Entry, catalog: Catalog, sponsor_paths: dict[str, str], state: CheckState
+) -> CommunityView:
     c = entry.community
     links = [_term_link(catalog, "types", term) for term in c.types]
     return CommunityView(
@@ -159,6 +171,7 @@ def _community_view(entry: Entry, catalog: Catalog, sponsor_paths: dict[str, str
         platform=_term_link(catalog, "platforms", c.platform),
         size=catalog.vocabularies.label("sizes", c.size) if c.size else None,
         sponsor_path=sponsor_paths.get(c.sponsor or ""),
+        status=status_view(state.record(entry.slug)),
     )
 
 
@@ -218,10 +231,16 @@ def _facet_groups(views: list[CommunityView], catalog: Catalog) -> list[FacetGro
                 f"{FACET_FOLDERS[vocabulary]}/{term.id}.md",
                 members.get(term.id, []),
             )
-            for term in catalog.vocabularies.get(vocabulary).values()
+            for term in _vocabulary_terms(catalog, vocabulary)
         ]
         groups.append(FacetGroup(vocabulary, title, pages))
     return groups
+
+
+def _vocabulary_terms(catalog: Catalog, vocabulary: str) -> Iterable[Term]:
+    if vocabulary == "activity":
+        return ACTIVITY_TERMS
+    return catalog.vocabularies.get(vocabulary).values()
 
 
 def _members(views: list[CommunityView], vocabulary: str) -> dict[str, list[CommunityView]]:
@@ -236,6 +255,8 @@ def _terms_of(view: CommunityView, vocabulary: str) -> list[TermLink]:
     single = {"industries": view.industry, "access": view.access, "platforms": view.platform}
     if vocabulary == "types":
         return view.types
+    if vocabulary == "activity":
+        return [view.activity]
     term = single.get(vocabulary)
     return [term] if term else []
 
