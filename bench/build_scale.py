@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.synthetic import make_project  # noqa: E402
+from bench.synthetic import make_project
 
 BIN = Path(sys.executable).parent
 

@@ -16,11 +16,36 @@ from generator.site import copy_hand_written
 
 REPO = Path(__file__).resolve().parents[1]
 VOCABULARIES = ("industries", "types", "access", "platforms", "sizes")
-WORDS = (
-    "customers partners developers admins analysts engineers marketers founders operators "
-    "peers practitioners buyers questions answers ideas releases webinars meetups playbooks "
-    "benchmarks integrations security compliance analytics cloud data pipeline support"
-).split()
+WORDS = [
+    "customers",
+    "partners",
+    "developers",
+    "admins",
+    "analysts",
+    "engineers",
+    "marketers",
+    "founders",
+    "operators",
+    "peers",
+    "practitioners",
+    "buyers",
+    "questions",
+    "answers",
+    "ideas",
+    "releases",
+    "webinars",
+    "meetups",
+    "playbooks",
+    "benchmarks",
+    "integrations",
+    "security",
+    "compliance",
+    "analytics",
+    "cloud",
+    "data",
+    "pipeline",
+    "support",
+]
 
 
 def vocabulary_source() -> Path:

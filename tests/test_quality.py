@@ -1,0 +1,28 @@
+"""The code quality gate runs with the suite: ruff and strict mypy must be clean."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def run_tool(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.skipif(not (BIN / "ruff").exists(), reason="ruff is not installed")
+def test_ruff_is_clean() -> None:
+    result = run_tool(str(BIN / "ruff"), "check", "generator", "tests", "bench")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(not (BIN / "mypy").exists(), reason="mypy is not installed")
+def test_mypy_strict_is_clean() -> None:
+    result = run_tool(str(BIN / "mypy"))
+    assert result.returncode == 0, result.stdout + result.stderr
