@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Annotated, Any, Literal
@@ -31,7 +30,8 @@ FIRST_FOUNDED_YEAR = 1970
 
 _TAG = re.compile(r"<[A-Za-z!?/]")
 # Bidirectional overrides can make text read differently from what it is ("Trojan Source").
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Control characters (Unicode category Cc) and the bidirectional overrides.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 # --- vocabularies --------------------------------------------------------------------------
@@ -127,9 +127,10 @@ def _plain_text(value: str, *, one_line: bool) -> str:
 
 
 def _refuse_control_characters(value: str) -> None:
-    for index, char in enumerate(value):
-        if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
-            raise ValueError(f"control character U+{ord(char):04X} at column {index + 1}")
+    found = _CONTROL.search(value)
+    if found:
+        char = found.group(0)
+        raise ValueError(f"control character U+{ord(char):04X} at column {found.start() + 1}")
 
 
 def one_line_text(value: str) -> str:

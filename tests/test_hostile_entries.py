@@ -101,9 +101,10 @@ def test_no_script_or_link_comes_from_data(hostile_site: Path) -> None:
 
 def test_table_rows_are_not_broken(hostile_site: Path) -> None:
     html = (hostile_site / "sponsors" / "acme" / "index.html").read_text("utf-8")
+    header = html.split("<thead>")[1].split("</thead>")[0]
     rows = html.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
     assert len(rows) == 3
-    assert all(row.count("<td") == 6 for row in rows)
+    assert all(row.count("<td") == header.count("<th") for row in rows)
 
 
 @pytest.mark.parametrize(
