@@ -215,6 +215,19 @@ def newest(views: Iterable[CommunityView], count: int = FEED_SIZE) -> list[Commu
     return sorted(by_slug, key=lambda view: view.community.added, reverse=True)[:count]
 
 
+@dataclass(frozen=True)
+class FeedEntry:
+    view: CommunityView
+    url: str
+    summary: str
+
+
+def feed_entry(view: CommunityView, site_url: str) -> FeedEntry:
+    c = view.community
+    summary = c.description or (f"{c.name}, run by {c.sponsor}." if c.sponsor else f"{c.name}.")
+    return FeedEntry(view, page_url(site_url, view), summary)
+
+
 def atom_feed(views: Iterable[CommunityView], site_url: str, env: Environment) -> str:
     """The Atom feed of new communities; `updated` is the newest addition, so it is stable."""
     entries = newest(views)
@@ -222,7 +235,7 @@ def atom_feed(views: Iterable[CommunityView], site_url: str, env: Environment) -
     return env.get_template("feed.xml.j2").render(
         site_url=site_url,
         updated=f"{updated.isoformat()}T00:00:00Z",
-        entries=[(view, page_url(site_url, view)) for view in entries],
+        entries=[feed_entry(view, site_url) for view in entries],
     )
 
 
@@ -319,7 +332,9 @@ def configured_site_url(config_file: Path) -> str:
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return DEFAULT_SITE_URL
     url = config.get("site_url") if isinstance(config, dict) else None
-    return url if isinstance(url, str) and url else DEFAULT_SITE_URL
+    if not isinstance(url, str) or not url:
+        return DEFAULT_SITE_URL
+    return url if url.endswith("/") else url + "/"
 
 
 def build_time() -> dt.datetime:

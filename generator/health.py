@@ -28,6 +28,7 @@ class HealthSection:
     title: str
     advice: str
     rows: list[HealthRow]
+    last_column: str
 
 
 @dataclass(frozen=True)
@@ -41,80 +42,87 @@ class HealthView:
 def _failure_detail(view: CommunityView) -> str:
     record = view.status.record
     since = failing_since(record)
-    reason = OUTCOME_WORDS.get(record.outcome or "", record.outcome or "")
+    reason = OUTCOME_WORDS.get(record.outcome or "", record.outcome or "no answer")
     status = f" (HTTP {record.http_status})" if record.http_status else ""
-    return f"{reason}{status}" + (f"; since {format_date(since)}" if since else "")
+    return f"{reason.capitalize()}{status}" + (f"; since {format_date(since)}" if since else "")
 
 
-def _move_row(view: CommunityView) -> HealthRow:
-    record = view.status.record
-    status = f"HTTP {record.http_status}" if record.http_status else ""
-    return HealthRow(view, status, record.final_url)
+def _http_status(view: CommunityView) -> str:
+    status = view.status.record.http_status
+    return f"HTTP {status}" if status else ""
 
 
-def _activity_detail(view: CommunityView) -> str:
-    return view.status.activity_sentence
+@dataclass(frozen=True)
+class SectionSpec:
+    """Which communities a section lists, and what it says about each."""
+
+    id: str
+    title: str
+    advice: str
+    chosen: Callable[[CommunityView], bool]
+    detail: Callable[[CommunityView], str]
+    new_address: bool = False
+
+    def section(self, views: Sequence[CommunityView]) -> HealthSection:
+        rows = [self._row(view) for view in views if self.chosen(view)]
+        column = "New address" if self.new_address else "Status"
+        return HealthSection(self.id, self.title, self.advice, rows, column)
+
+    def _row(self, view: CommunityView) -> HealthRow:
+        new_url = view.status.record.final_url if self.new_address else None
+        return HealthRow(view, self.detail(view), new_url)
 
 
-def _blocked_detail(view: CommunityView) -> str:
-    record = view.status.record
-    return f"HTTP {record.http_status}" if record.http_status else "bot wall"
-
-
-Selector = Callable[[CommunityView], bool]
-Detail = Callable[[CommunityView], HealthRow]
-
-SECTIONS: list[tuple[str, str, str, Selector, Detail]] = [
-    (
+SECTIONS = (
+    SectionSpec(
         "dead",
         "Dead links",
         "Three checks in a row failed. Find the community's new address or remove the entry.",
         lambda v: v.status.link_status == "dead",
-        lambda v: HealthRow(v, _failure_detail(v)),
+        _failure_detail,
     ),
-    (
+    SectionSpec(
         "failing",
         "Failing links",
         "The latest checks failed; after three failures in a row the link counts as dead.",
         lambda v: v.status.link_status == "failing",
-        lambda v: HealthRow(v, _failure_detail(v)),
+        _failure_detail,
     ),
-    (
+    SectionSpec(
         "moved",
         "Moved",
         "The address redirects permanently: update the entry's url to the new address.",
         lambda v: v.status.link_status == "moved" and not v.status.record.offsite,
-        _move_row,
+        _http_status,
+        new_address=True,
     ),
-    (
+    SectionSpec(
         "offsite",
         "Moved to another domain",
         "A permanent redirect to another domain: a platform migration, or a domain that was "
         "sold, parked or hijacked. Look before updating the entry.",
         lambda v: v.status.link_status == "moved" and v.status.record.offsite,
-        _move_row,
+        _http_status,
+        new_address=True,
     ),
-    (
+    SectionSpec(
         "dormant",
         "Dormant",
         "Nothing posted for over six months. Check whether the community is still run.",
         lambda v: v.status.activity == "dormant",
-        lambda v: HealthRow(v, _activity_detail(v)),
+        lambda v: v.status.activity_sentence,
     ),
-    (
+    SectionSpec(
         "blocked",
         "Blocked by a bot wall",
         "The site turns automated visitors away; a person has to look now and then.",
         lambda v: v.status.link_status == "blocked",
-        lambda v: HealthRow(v, _blocked_detail(v)),
+        lambda v: _http_status(v) or "A bot wall",
     ),
-]
+)
 
 
 def build_health(views: Sequence[CommunityView]) -> HealthView:
-    sections = [
-        HealthSection(id, title, advice, [detail(view) for view in views if chosen(view)])
-        for id, title, advice, chosen, detail in SECTIONS
-    ]
     checked = [view.status.checked_on for view in views if view.status.checked_on]
+    sections = [spec.section(views) for spec in SECTIONS]
     return HealthView(len(views), len(checked), max(checked, default=None), sections)

@@ -321,7 +321,7 @@ def activity_sentence(record: CheckRecord) -> str:
         return f"{_latest_noun(record.activity_source)} {ago}, {source}."
     if record.activity in ("active", "slowing", "dormant") and source:
         label = ACTIVITY_LABELS[record.activity]
-        return f"{label}, judged by the post counts {source.removeprefix('from ')}."
+        return f"{label}, judged by post counts {source}."
     return "No sign of recent activity could be found."
 
 
