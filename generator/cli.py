@@ -6,6 +6,7 @@ Only this module prints or exits. Exit codes: 0 success, 1 failure, 2 usage.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -86,6 +87,108 @@ def serve(data_dir: Path, dev_addr: str) -> None:
     from generator.serving import serve as serve_site
 
     run(lambda: serve_site(data_dir, dev_addr=dev_addr))
+
+
+def _file_option(name: str, help_text: str) -> Callable[[F], F]:
+    kind = click.Path(dir_okay=False, path_type=Path)
+    return click.option(name, type=kind, default=None, help=help_text)
+
+
+@cli.command()
+@data_option
+@_file_option("--state", "State file to read and update (default: <data>/check-state.json).")
+@click.option("--only", multiple=True, metavar="SLUG", help="Check only this entry (repeatable).")
+@_file_option("--report", "Write the JSON report of this run to FILE.")
+@_file_option("--summary", "Write a Markdown health summary to FILE (for CI job pages).")
+@click.option("--allow-private", is_flag=True, help="Allow private and loopback targets.")
+@click.option("--concurrency", type=click.IntRange(1, 256), default=16, show_default=True,
+              help="Requests in flight at once, over all hosts (one per host at most).")
+@click.option("--delay", type=click.FloatRange(0, 60), default=1.0, show_default=True,
+              help="Seconds between two requests to the same host.")
+@click.option("--timeout", type=click.FloatRange(0.1, 30), default=20.0, show_default=True,
+              help="Total deadline of one request in seconds, body included.")
+@click.option("--retries", type=click.IntRange(0, 5), default=2, show_default=True,
+              help="Extra attempts after a timeout, a reset, a 5xx or a 429.")
+@click.option("--active-days", type=click.IntRange(1), default=30, show_default=True,
+              help="Last activity at most this many days ago: active.")
+@click.option("--dormant-days", type=click.IntRange(1), default=180, show_default=True,
+              help="Last activity more than this many days ago: dormant.")
+@click.option("--resolve", multiple=True, metavar="HOST:ADDRESS",
+              help="Connect to ADDRESS for HOST instead of asking DNS (repeatable).")
+def check(
+    data_dir: Path,
+    state: Path | None,
+    only: tuple[str, ...],
+    report: Path | None,
+    summary: Path | None,
+    resolve: tuple[str, ...],
+    **limits: Any,
+) -> None:
+    """Probe every community's link and activity and update the checker's state.
+
+    Dead links are data, not a failure: the command exits 0 whenever the run completed.
+    """
+    from generator.checking import UnknownSlugError, check_communities
+    from generator.checking.progress import summary_lines
+
+    options = _check_options(resolve, limits)
+
+    def check_all() -> Any:
+        try:
+            return check_communities(
+                data_dir, state_path=state, only=only, options=options, report_path=report,
+                summary_path=summary, on_progress=_progress_printer(sys.stderr.isatty()),
+            )
+        except UnknownSlugError as error:
+            raise click.UsageError(f"--only: {error}") from None
+
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        result = run(check_all)
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted: the state keeps every entry checked so far.", err=True)
+        sys.exit(1)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    for line in summary_lines(result):
+        click.echo(line)
+
+
+def _check_options(resolve: tuple[str, ...], limits: dict[str, Any]) -> Any:
+    from generator.checking import CheckOptions
+
+    addresses: dict[str, tuple[str, ...]] = {}
+    for item in resolve:
+        host, _, address = item.partition(":")
+        if not host or not address:
+            raise click.BadParameter(f"{item!r} is not HOST:ADDRESS", param_hint="--resolve")
+        addresses[host.lower()] = (*addresses.get(host.lower(), ()), address.strip("[]"))
+    try:
+        return CheckOptions(resolve=addresses, **limits)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _progress_printer(tty: bool) -> Callable[[Any], None]:
+    from generator.checking.progress import Throttle, bar_line, plain_line
+
+    throttle = Throttle(0.1 if tty else 10.0)
+
+    def show(progress: Any) -> None:
+        if not throttle.due(progress):
+            return
+        if tty:
+            last = progress.done == progress.total
+            click.echo(f"\r{bar_line(progress)}\x1b[K", nl=last, err=True)
+        else:
+            click.echo(plain_line(progress), err=True)
+
+    return show
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    # A CI timeout sends SIGTERM: stop like Ctrl-C so the state is saved on the way out.
+    raise KeyboardInterrupt
 
 
 T = TypeVar("T")

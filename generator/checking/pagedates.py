@@ -1,0 +1,35 @@
+"""The last resort: dates written on the page itself, found by htmldate.
+
+htmldate was built for articles; on a forum index it picks the newest date it can see, which
+is what we want, but it is the weakest evidence and is only used when nothing else answered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from htmldate import find_date
+
+from generator.checking.pages import PageFacts
+
+logging.getLogger("htmldate").addHandler(logging.NullHandler())
+logging.getLogger("htmldate").propagate = False
+
+
+def page_date(page: PageFacts, today: dt.date) -> dt.date | None:
+    if page.tree is None:
+        return None
+    found = find_date(
+        page.tree,
+        original_date=False,
+        extensive_search=True,
+        outputformat="%Y-%m-%d",
+        max_date=today.isoformat(),
+    )
+    if not found:
+        return None
+    try:
+        return dt.date.fromisoformat(found)
+    except ValueError:
+        return None

@@ -1,0 +1,154 @@
+"""What a careful reader sees on a fetched HTML page: its title, the feeds it advertises, the
+platform it runs on, and whether it is a "not found", sign-in or bot-challenge page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import lxml.etree
+import lxml.html
+
+FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+     "text/xml"}
+)
+MAX_ADVERTISED_FEEDS = 3
+_MARKER_WINDOW = 256 * 1024
+
+_SOFT_404 = re.compile(
+    r"\b(404|page not found|not found|page (does not|doesn't|doesn’t) exist|"
+    r"no longer (exists|available)|page (is )?unavailable|nothing (was )?found)\b",
+    re.IGNORECASE,
+)
+_SIGN_IN = re.compile(r"\b(sign[ -]?in|log[ -]?in|sign on|single sign-on|log on)\b", re.I)
+_CHALLENGE_TITLE = re.compile(
+    r"just a moment|attention required|checking your browser|verify you are human|"
+    r"are you a robot|access denied|security check|ddos protection",
+    re.IGNORECASE,
+)
+_CHALLENGE_BODY = re.compile(
+    r"cf-chl|challenge-platform|cf_chl_opt|_Incapsula_Resource|captcha-delivery|px-captcha|"
+    r"enable javascript and cookies to continue|geo\.captcha-delivery",
+    re.IGNORECASE,
+)
+_PLATFORM_MARKERS: dict[str, re.Pattern[str]] = {
+    "discourse": re.compile(
+        r"data-discourse-setup|<meta name=\"discourse_|discourse-cdn|/assets/discourse|"
+        r"id=\"data-discourse",
+        re.I,
+    ),
+    "khoros": re.compile(
+        r"LITHIUM\.|lia-component-|lia-page|khoros-cdn|/html/assets/lithium", re.I
+    ),
+    "vanilla": re.compile(r"gdn\.meta|window\.gdn|/applications/vanilla/|vanillaforums", re.I),
+}
+_GENERATORS = {"discourse": "discourse", "khoros": "khoros", "lithium": "khoros",
+               "vanilla": "vanilla"}
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """The facts the checker reads off one HTML page."""
+
+    title: str = ""
+    heading: str = ""
+    feeds: tuple[str, ...] = ()
+    platform: str | None = None
+    has_password_field: bool = False
+    challenge: bool = False
+    tree: lxml.html.HtmlElement | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def soft_404(self) -> bool:
+        return bool(_SOFT_404.search(self.title) or _SOFT_404.search(self.heading))
+
+    @property
+    def sign_in(self) -> bool:
+        return self.has_password_field or bool(
+            _SIGN_IN.search(self.title) or _SIGN_IN.search(self.heading)
+        )
+
+
+EMPTY_PAGE = PageFacts()
+
+
+def analyse_page(body: bytes, url: str, headers: Mapping[str, str]) -> PageFacts:
+    """Read the facts off a page; a page that is not HTML yields what the headers tell."""
+    platform = platform_from_headers(headers)
+    tree = _parse(body)
+    if tree is None:
+        return PageFacts(platform=platform)
+    text = body[:_MARKER_WINDOW].decode("utf-8", errors="replace")
+    return PageFacts(
+        title=_text(tree.find(".//title")),
+        heading=_text(tree.find(".//h1")),
+        feeds=_advertised_feeds(tree, url),
+        platform=platform or _generator_platform(tree) or _marker_platform(text),
+        has_password_field=bool(tree.xpath(".//input[@type='password']")),
+        challenge=_is_challenge(tree, text),
+        tree=tree,
+    )
+
+
+def _parse(body: bytes) -> lxml.html.HtmlElement | None:
+    if not body.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(body)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def _text(element: lxml.html.HtmlElement | None) -> str:
+    if element is None:
+        return ""
+    return " ".join(element.text_content().split())[:300]
+
+
+def _advertised_feeds(tree: lxml.html.HtmlElement, url: str) -> tuple[str, ...]:
+    base = url
+    for href in tree.xpath(".//base/@href")[:1]:
+        base = urljoin(url, str(href))
+    feeds: list[str] = []
+    for link in tree.xpath(".//link[@href]"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().split(";")[0].strip()
+        if "alternate" in rel and kind in FEED_TYPES:
+            feed = urljoin(base, link.get("href", "").strip())
+            if feed.startswith(("http://", "https://")) and feed not in feeds:
+                feeds.append(feed)
+    return tuple(feeds[:MAX_ADVERTISED_FEEDS])
+
+
+def platform_from_headers(headers: Mapping[str, str]) -> str | None:
+    names = {name.lower() for name in headers}
+    if any(name.startswith("x-discourse") for name in names):
+        return "discourse"
+    cookies = headers.get("Set-Cookie", "") or headers.get("set-cookie", "")
+    if "LiSESSIONID" in cookies or "LithiumVisitor" in cookies:
+        return "khoros"
+    return None
+
+
+def _generator_platform(tree: lxml.html.HtmlElement) -> str | None:
+    for content in tree.xpath(".//meta[@name='generator']/@content"):
+        lowered = str(content).lower()
+        for word, platform in _GENERATORS.items():
+            if word in lowered:
+                return platform
+    return None
+
+
+def _marker_platform(text: str) -> str | None:
+    for platform, pattern in _PLATFORM_MARKERS.items():
+        if pattern.search(text):
+            return platform
+    return None
+
+
+def _is_challenge(tree: lxml.html.HtmlElement, text: str) -> bool:
+    title = _text(tree.find(".//title"))
+    return bool(_CHALLENGE_TITLE.search(title) or _CHALLENGE_BODY.search(text))

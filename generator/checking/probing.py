@@ -1,0 +1,113 @@
+"""What every activity probe shares: robots-checked fetching, per-run memo, evidence type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+from urllib.parse import urljoin
+
+from generator.checking.fetch import Fetched, Fetcher, FetchFailure
+from generator.checking.outcomes import ActivitySource
+from generator.checking.robots import RobotsCache
+from generator.state import FeedCache
+
+T = TypeVar("T")
+SitemapPages = tuple[tuple[str, dt.date], ...]
+"""(page URL, lastmod date) pairs read from one sitemap (and a few of its children)."""
+EARLIEST = dt.date(1995, 1, 1)
+# Clocks and time zones differ; a date up to a day ahead of ours is still "today".
+FUTURE_SLACK = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Proof of life from one source: a date, or counts of recent posts."""
+
+    source: ActivitySource
+    url: str
+    last_activity: dt.date | None = None
+    recent_posts: int | None = None
+    """Posts (or topics) within the last 30 days, when a platform gives counts only."""
+
+
+class Memo(Generic[T]):
+    """Compute each key once per run, even when lanes ask at the same time."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, T] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, compute: Callable[[], T]) -> T:
+        with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._values:
+                self._values[key] = compute()
+            return self._values[key]
+
+
+class LruMemo(Memo[T]):
+    """A Memo that keeps only the most recent `size` values (large parsed documents)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self._size = size
+        self._order: OrderedDict[str, None] = OrderedDict()
+
+    def get(self, key: str, compute: Callable[[], T]) -> T:
+        value = super().get(key, compute)
+        with self._lock:
+            self._order[key] = None
+            self._order.move_to_end(key)
+            while len(self._order) > self._size:
+                old, _ = self._order.popitem(last=False)
+                self._values.pop(old, None)
+                self._locks.pop(old, None)
+        return value
+
+
+@dataclass
+class ProbeContext:
+    """Shared by every entry of a run."""
+
+    fetcher: Fetcher
+    robots: RobotsCache
+    today: dt.date
+    feed_memory: Mapping[str, FeedCache] = field(default_factory=dict)
+    evidence: Memo[Evidence | None] = field(default_factory=Memo)
+    fresh_feeds: dict[str, FeedCache] = field(default_factory=dict)
+    sitemaps: LruMemo[SitemapPages] = field(default_factory=lambda: LruMemo(64))
+
+    def sane(self, day: dt.date | None) -> dt.date | None:
+        """The date if it can be evidence (not absurdly old, not in the future)."""
+        if day is None or day < EARLIEST or day > self.today + FUTURE_SLACK:
+            return None
+        return min(day, self.today)
+
+    def fetch(
+        self,
+        url: str,
+        accept: str,
+        *,
+        redirects: int = 0,
+        headers: Mapping[str, str] | None = None,
+    ) -> Fetched | None:
+        """GET a probe URL if robots.txt allows, following a few redirects; 2xx/304 only."""
+        for _ in range(redirects + 1):
+            if not self.robots.allows(url):
+                return None
+            try:
+                fetched = self.fetcher.get(url, headers={"Accept": accept, **(headers or {})})
+            except FetchFailure:
+                return None
+            location = fetched.header("Location")
+            if 300 <= fetched.status < 400 and fetched.status != 304 and location:
+                url = urljoin(url, location)
+                continue
+            return fetched if 200 <= fetched.status < 300 or fetched.status == 304 else None
+        return None

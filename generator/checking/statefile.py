@@ -1,0 +1,36 @@
+"""Saving the state file atomically: a temporary file beside it, then os.replace, so a reader
+(or a run killed mid-write) only ever sees the old file or the new one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from generator.errors import CheckError, display_path
+from generator.state import CheckState, state_to_json
+
+
+def save_state(path: Path, state: CheckState) -> None:
+    text = state_to_json(state)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, text)
+    except OSError as error:
+        raise CheckError(f"cannot write the check state {display_path(path)}: {error}") from None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide the state from other readers
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
