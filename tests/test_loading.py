@@ -97,7 +97,7 @@ def test_oversized_file_is_refused_without_parsing() -> None:
     [
         (b"", "file is empty"),
         (b"# only a comment\n", "file is empty"),
-        (b"1: a\n", "every key must be plain text"),
+        (b"[a]: b\n", "every key must be plain text"),
     ],
 )
 def test_whole_file_problems_are_on_line_1(raw: bytes, message: str) -> None:
@@ -121,6 +121,31 @@ def test_yaml_11_yes_no_words_stay_text() -> None:
         "languages": ["no", "on"],
         "featured": True,
     }
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        (b"a: 2008", 2008),
+        (b"a: '2008'", "2008"),
+        (b"a: 2008.5", 2008.5),
+        (b"a: 2024-02-29", dt.date(2024, 2, 29)),
+        (b"a: ~", None),
+        (b"a:", None),
+        (b"a: False", False),
+        (b"a: 0x1F", "0x1F"),
+        (b"a: 1_000", "1_000"),
+        (b"a: >\n  folded\n  text\n", "folded text\n"),
+    ],
+)
+def test_plain_scalars_follow_a_small_core_schema(raw: bytes, value: object) -> None:
+    assert load(raw).value == {"a": value}
+
+
+def test_impossible_date_is_refused_on_its_line() -> None:
+    assert messages(load(b"name: x\nadded: 2024-02-30\n")) == [
+        "entry.yml:2: added: 2024-02-30 is not a valid date"
+    ]
 
 
 def test_unreadable_file_is_a_problem(tmp_path: Path) -> None:
