@@ -1,0 +1,74 @@
+"""The built site: every promised page exists, nothing is fetched from elsewhere, the nav stays
+small, and the shipped data builds strictly."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+ASSET_TAGS = {"script": "src", "link": "href", "img": "src", "source": "src", "iframe": "src"}
+
+
+class AssetCollector(HTMLParser):
+    """Every URL the browser would fetch by itself (scripts, styles, images, frames)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        wanted = ASSET_TAGS.get(tag)
+        values = dict(attrs)
+        if wanted and values.get(wanted) and values.get("rel") not in ("canonical", "alternate"):
+            self.urls.append(values[wanted] or "")
+
+
+def fetched_urls(html: str) -> list[str]:
+    collector = AssetCollector()
+    collector.feed(html)
+    return collector.urls
+
+
+def test_every_community_and_facet_has_a_page(sample_site: Path) -> None:
+    for slug in ("acme-community", "acme-developers", "secops-peers"):
+        assert (sample_site / "communities" / slug / "index.html").is_file()
+    for page in ("industries/cybersecurity", "types/developer", "platforms/khoros", "access/gated"):
+        assert (sample_site / page / "index.html").is_file(), page
+    assert (sample_site / "sponsors" / "acme" / "index.html").is_file()
+    for page in ("about", "submit", "browse"):
+        assert (sample_site / page / "index.html").is_file(), page
+    assert (sample_site / "schema" / "community.schema.json").is_file()
+
+
+def test_nothing_is_fetched_from_another_host(sample_site: Path) -> None:
+    for page in sample_site.rglob("*.html"):
+        external = [url for url in fetched_urls(page.read_text("utf-8")) if "//" in url]
+        assert not external, f"{page}: {external}"
+    css = "".join(path.read_text("utf-8") for path in sample_site.rglob("*.css"))
+    assert not re.search(r"@import\s+url\(\s*['\"]?https?:", css)
+    assert "fonts.googleapis.com" not in css
+
+
+def test_nav_lists_only_top_level_pages() -> None:
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text("utf-8").replace("!!python", "#"))
+    targets = [next(iter(item.values())) for item in config["nav"]]
+    assert all("/" not in target for target in targets)
+
+
+def test_community_page_links_its_siblings_and_sources(sample_site: Path) -> None:
+    html = (sample_site / "communities" / "acme-community" / "index.html").read_text("utf-8")
+    assert 'href="../acme-developers/"' in html
+    assert 'href="https://acme.test/about"' in html
+    assert 'href="https://community.acme.test/"' in html
+
+
+def test_shipped_data_builds_strictly(shipped_site: Path) -> None:
+    slugs = sorted(path.stem for path in (REPO / "data" / "communities").glob("*.yml"))
+    assert len(slugs) > 200
+    built = sorted(path.parent.name for path in (shipped_site / "communities").glob("*/index.html"))
+    assert built == slugs
+    assert (shipped_site / "index.html").is_file()
