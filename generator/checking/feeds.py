@@ -50,7 +50,8 @@ def _probe(context: ProbeContext, url: str) -> Evidence | None:
     else:
         dates = [context.sane(day) for day in entry_dates(fetched.body)]
         day = max((day for day in dates if day is not None), default=None)
-        context.fresh_feeds[url] = _remember(fetched, day)
+        if fetched.header("ETag") or fetched.header("Last-Modified"):
+            context.fresh_feeds[url] = _remember(fetched, day)
     return Evidence("feed", url, last_activity=day) if day else None
 
 
@@ -74,7 +75,8 @@ def _remember(fetched: Fetched, day: dt.date | None) -> FeedCache:
 def entry_dates(body: bytes) -> list[dt.date]:
     """Each item's `updated` (else `published`) date, in UTC; undated items are skipped."""
     parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
-    days = [_day(entry.get("updated_parsed") or entry.get("published_parsed"))
+    # Plain dict lookups: FeedParserDict's own `get` maps the two keys onto each other.
+    days = [_day(dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed"))
             for entry in parsed.entries]
     return [day for day in days if day is not None]
 

@@ -81,7 +81,7 @@ def _sections(records: Sequence[CheckRecord]) -> list[tuple[str, list[CheckRecor
 def _item(record: CheckRecord) -> str:
     text = f"- `{record.slug}` {escape(record.url)}"
     if record.outcome == "moved":
-        text += f" → {escape(record.final_url)}"
+        return f"{text} → {escape(record.final_url)}"
     if record.failing_since:
         text += f" (failing since {record.failing_since.isoformat()})"
     if record.activity == "dormant" and record.last_activity:

@@ -215,17 +215,19 @@ class _Run:
     def _lanes(self, entries: Sequence[Entry]) -> list[list[Entry]]:
         """One lane per host; least recently checked first, then slow hosts, then big lanes."""
         lanes: dict[str, list[Entry]] = {}
-        for entry in entries:
+        for entry in sorted(entries, key=lambda entry: (self._last_checked(entry), entry.slug)):
             host = (urlsplit(entry.community.url).hostname or "").lower()
             lanes.setdefault(host, []).append(entry)
         return sorted(lanes.values(), key=self._lane_priority)
 
+    def _last_checked(self, entry: Entry) -> dt.datetime:
+        record = self.previous.get(entry.slug)
+        return record.checked_at if record else dt.datetime.min.replace(tzinfo=dt.UTC)
+
     def _lane_priority(self, lane: list[Entry]) -> tuple[dt.datetime, bool, int, str]:
         previous = [self.previous.get(entry.slug) for entry in lane]
-        times = [record.checked_at if record else dt.datetime.min.replace(tzinfo=dt.UTC)
-                 for record in previous]
         slow = any(record is not None and record.outcome == "timeout" for record in previous)
-        return (min(times), not slow, -len(lane), lane[0].slug)
+        return (self._last_checked(lane[0]), not slow, -len(lane), lane[0].slug)
 
     # --- lane threads ----------------------------------------------------------------------
 

@@ -136,6 +136,9 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     host: Host
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that hang up early are part of the tests."""
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -190,10 +193,12 @@ def gzipped(data: bytes) -> bytes:
 
 
 def html(title: str = "Community", head: str = "", body: str = "") -> str:
-    return f"<!doctype html><html><head><title>{title}</title>{head}</head><body>{body}</body></html>"
+    return (f"<!doctype html><html><head><title>{title}</title>{head}</head>"
+            f"<body>{body}</body></html>")
 
 
 def rss(*dates: str) -> str:
     items = "".join(f"<item><title>t{i}</title><pubDate>{d}</pubDate></item>"
                     for i, d in enumerate(dates))
-    return f"<?xml version='1.0'?><rss version='2.0'><channel><title>f</title>{items}</channel></rss>"
+    channel = f"<channel><title>f</title>{items}</channel>"
+    return f"<?xml version='1.0'?><rss version='2.0'>{channel}</rss>"

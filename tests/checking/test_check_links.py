@@ -55,7 +55,9 @@ def test_401_and_www_authenticate_are_gated(web: Web) -> None:
     assert visit(make_fetcher(), site.url("/b")).outcome == "gated"
 
 
-@pytest.mark.parametrize("login", ["/login", "/s/login?startURL=%2F", "/saml/sso", "/users/sign_in"])
+@pytest.mark.parametrize(
+    "login", ["/login", "/s/login?startURL=%2F", "/saml/sso", "/users/sign_in"]
+)
 def test_a_redirect_to_a_sign_in_page_is_gated(web: Web, login: str) -> None:
     site = web.host()
     site.route("/", Reply(302, headers={"Location": login}))
