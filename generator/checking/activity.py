@@ -107,4 +107,3 @@ def _result(evidence: Evidence, today: dt.date, thresholds: Thresholds) -> Activ
     return ActivityResult(
         level, evidence.last_activity, evidence.source, evidence.url, evidence.recent_posts
     )
-

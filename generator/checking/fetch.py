@@ -229,7 +229,8 @@ class Fetcher:
             session.close()
             self._local.session = None
             with self._lock:
-                self._sessions.remove(session)
+                if session in self._sessions:  # close() may have taken it already
+                    self._sessions.remove(session)
 
     def close(self) -> None:
         with self._lock:

@@ -55,6 +55,7 @@ class HostGate:
         """Raise the pause for one host (a robots.txt Crawl-delay)."""
         host = self._host(name)
         host.delay = max(host.delay, delay)
+        host.next_at = max(host.next_at, time.monotonic() + delay)
 
     def record_timeout(self, name: str) -> None:
         self._host(name).timeouts += 1

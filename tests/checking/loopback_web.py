@@ -33,6 +33,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     trickle: float | None = None
+    slow_headers: float | None = None
     hang: bool = False
     drop: bool = False
 
@@ -91,11 +92,19 @@ class Host:
             self.requests.append(seen)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        self.web._begin()
 
     def _end(self, seen: Seen) -> None:
         with self._lock:
             self.in_flight -= 1
             seen.ended = time.monotonic()
+        self.web._end()
+
+    def gaps(self) -> list[float]:
+        """Seconds between the end of each request and the start of the next one."""
+        ordered = sorted(self.requests, key=lambda seen: seen.started)
+        return [later.started - (earlier.ended or later.started)
+                for earlier, later in itertools.pairwise(ordered)]
 
 
 class Web:
@@ -104,6 +113,18 @@ class Web:
     def __init__(self) -> None:
         self.hosts: list[Host] = []
         self.closing = threading.Event()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+
+    def _begin(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _end(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     def host(self) -> Host:
         number = next(_NEXT)
@@ -167,8 +188,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         body = reply.payload()
-        self.send_response(reply.status)
         headers = {"Content-Length": str(len(body)), **reply.headers}
+        if reply.slow_headers is not None:
+            self._slow_headers(reply, headers)
+            return
+        self.send_response(reply.status)
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
@@ -178,6 +202,15 @@ class _Handler(BaseHTTPRequestHandler):
             if reply.trickle:
                 time.sleep(reply.trickle)
         seen.finished_body = True
+
+
+    def _slow_headers(self, reply: Reply, headers: dict[str, str]) -> None:
+        lines = [f"HTTP/1.1 {reply.status} OK", *(f"{k}: {v}" for k, v in headers.items())]
+        for byte in ("\r\n".join(lines) + "\r\n\r\n").encode():
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(reply.slow_headers or 0)
+        self.close_connection = True
 
 
 def _pieces(body: bytes, trickle: bool) -> Iterator[bytes]:

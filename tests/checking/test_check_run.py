@@ -174,7 +174,7 @@ def test_checkpoints_are_written_during_the_run(tmp_path: Path, web: Web) -> Non
 def test_a_corrupt_state_file_is_reported(tmp_path: Path) -> None:
     data = make_data(tmp_path, {})
     (data / "check-state.json").write_text("{not json")
-    with pytest.raises(CheckError, match="check-state.json"):
+    with pytest.raises(CheckError, match=r"check-state\.json"):
         check(data)
 
 
