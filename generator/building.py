@@ -20,12 +20,11 @@ from generator.health import build_health
 from generator.pages import report_pages, site_pages
 from generator.rendering import markdown_environment, markup_environment, render_pages
 from generator.site import build_with_mkdocs, write_generated
+from generator.state import CheckState, default_state_path
 from generator.stats import build_changes, build_stats
-from generator.status import CheckState, load_check_state
+from generator.status import read_check_state
 from generator.validation import Catalog, load_catalog
 from generator.views import build_site_view
-
-STATE_FILE_NAME = "check-state.json"
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ def build(
 ) -> BuildResult:
     """Build the whole site; the previous site stays in place unless everything succeeded."""
     catalog = load_catalog(data_dir)
-    state = load_check_state(state_file or data_dir / STATE_FILE_NAME)
+    state = read_check_state(state_file or default_state_path(data_dir))
     site_url = configured_site_url(config_file)
     files = render_site(catalog, state, site_url=site_url, generated_at=now)
     write_generated(docs_dir, files)

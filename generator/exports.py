@@ -22,7 +22,7 @@ import yaml
 from jinja2 import Environment
 
 from generator.models import SLUG_PATTERN, VOCABULARY_FIELDS, Community, Vocabularies
-from generator.status import ACTIVITY_VALUES, LINK_LABELS, OUTCOMES, SOURCE_WORDS
+from generator.status import ACTIVITY_VALUES, LINK_LABELS, OUTCOMES, SOURCE_WORDS, check_fields
 from generator.views import CommunityView, SiteView
 
 SCHEMA_ID = "https://biglist-b2b.github.io/biglist/schema/community.schema.json"
@@ -107,13 +107,10 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def community_record(view: CommunityView) -> dict[str, Any]:
     """One community as the API gives it: slug, every entry field, then its check fields."""
-    record = view.status.record
-    checked_at = record.checked_at.strftime("%Y-%m-%dT%H:%M:%SZ") if record.checked_at else None
     return {
         "slug": view.slug,
         **view.community.model_dump(mode="json"),
-        **record.report_fields(),
-        "checked_at": checked_at,
+        **check_fields(view.status.record),
     }
 
 

@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from generator.status import OUTCOME_WORDS, failing_since, format_date
+from generator.state import CheckRecord
+from generator.status import OUTCOME_WORDS, activity_sentence, failing_since, format_date
 from generator.views import CommunityView
 
 
@@ -39,38 +40,45 @@ class HealthView:
     sections: list[HealthSection]
 
 
-def _failure_detail(view: CommunityView) -> str:
-    record = view.status.record
+def _failure_detail(record: CheckRecord) -> str:
     since = failing_since(record)
-    reason = OUTCOME_WORDS.get(record.outcome or "", record.outcome or "no answer")
+    reason = OUTCOME_WORDS.get(record.outcome, record.outcome).capitalize()
     status = f" (HTTP {record.http_status})" if record.http_status else ""
-    return f"{reason.capitalize()}{status}" + (f"; since {format_date(since)}" if since else "")
+    return f"{reason}{status}" + (f"; since {format_date(since)}" if since else "")
 
 
-def _http_status(view: CommunityView) -> str:
-    status = view.status.record.http_status
-    return f"HTTP {status}" if status else ""
+def _http_status(record: CheckRecord) -> str:
+    return f"HTTP {record.http_status}" if record.http_status else ""
+
+
+def _activity_detail(record: CheckRecord) -> str:
+    # The checker's own detail (e.g. which probe answered) helps a maintainer reproduce it.
+    return record.detail or _http_status(record)
 
 
 @dataclass(frozen=True)
 class SectionSpec:
-    """Which communities a section lists, and what it says about each."""
+    """Which checked communities a section lists, and what it says about each."""
 
     id: str
     title: str
     advice: str
-    chosen: Callable[[CommunityView], bool]
-    detail: Callable[[CommunityView], str]
+    chosen: Callable[[CheckRecord], bool]
+    detail: Callable[[CheckRecord], str]
     new_address: bool = False
 
     def section(self, views: Sequence[CommunityView]) -> HealthSection:
-        rows = [self._row(view) for view in views if self.chosen(view)]
+        rows = [
+            self._row(view, view.status.record)
+            for view in views
+            if view.status.record is not None and self.chosen(view.status.record)
+        ]
         column = "New address" if self.new_address else "Status"
         return HealthSection(self.id, self.title, self.advice, rows, column)
 
-    def _row(self, view: CommunityView) -> HealthRow:
-        new_url = view.status.record.final_url if self.new_address else None
-        return HealthRow(view, self.detail(view), new_url)
+    def _row(self, view: CommunityView, record: CheckRecord) -> HealthRow:
+        new_url = record.final_url if self.new_address else None
+        return HealthRow(view, self.detail(record), new_url)
 
 
 SECTIONS = (
@@ -78,21 +86,21 @@ SECTIONS = (
         "dead",
         "Dead links",
         "Three checks in a row failed. Find the community's new address or remove the entry.",
-        lambda v: v.status.link_status == "dead",
+        lambda r: r.link_status == "dead",
         _failure_detail,
     ),
     SectionSpec(
         "failing",
         "Failing links",
         "The latest checks failed; after three failures in a row the link counts as dead.",
-        lambda v: v.status.link_status == "failing",
+        lambda r: r.link_status == "failing",
         _failure_detail,
     ),
     SectionSpec(
         "moved",
         "Moved",
         "The address redirects permanently: update the entry's url to the new address.",
-        lambda v: v.status.link_status == "moved" and not v.status.record.offsite,
+        lambda r: r.link_status == "moved" and not r.offsite,
         _http_status,
         new_address=True,
     ),
@@ -101,7 +109,7 @@ SECTIONS = (
         "Moved to another domain",
         "A permanent redirect to another domain: a platform migration, or a domain that was "
         "sold, parked or hijacked. Look before updating the entry.",
-        lambda v: v.status.link_status == "moved" and v.status.record.offsite,
+        lambda r: r.link_status == "moved" and r.offsite,
         _http_status,
         new_address=True,
     ),
@@ -109,15 +117,15 @@ SECTIONS = (
         "dormant",
         "Dormant",
         "Nothing posted for over six months. Check whether the community is still run.",
-        lambda v: v.status.activity == "dormant",
-        lambda v: v.status.activity_sentence,
+        lambda r: r.activity == "dormant",
+        activity_sentence,
     ),
     SectionSpec(
         "blocked",
         "Blocked by a bot wall",
         "The site turns automated visitors away; a person has to look now and then.",
-        lambda v: v.status.link_status == "blocked",
-        lambda v: _http_status(v) or "A bot wall",
+        lambda r: r.link_status == "blocked",
+        lambda r: _activity_detail(r) or "A bot wall",
     ),
 )
 

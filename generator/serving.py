@@ -11,11 +11,12 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator.building import STATE_FILE_NAME, render_site
+from generator.building import render_site
 from generator.errors import BigListError, DataError
 from generator.rendering import TEMPLATES_DIR
 from generator.site import write_generated
-from generator.status import load_check_state
+from generator.state import default_state_path
+from generator.status import read_check_state
 from generator.validation import load_catalog
 
 POLL_SECONDS = 1.0
@@ -44,7 +45,7 @@ def serve(
 
 
 def regenerate(data_dir: Path, docs_dir: Path) -> None:
-    state = load_check_state(data_dir / STATE_FILE_NAME)
+    state = read_check_state(default_state_path(data_dir))
     write_generated(docs_dir, render_site(load_catalog(data_dir), state))
 
 

@@ -17,7 +17,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from generator.models import BIG_LIST_EDITIONS, Vocabularies
-from generator.status import ACTIVITY_TERMS, LINK_LABELS, became_dead_on, moved_on, went_quiet_on
+from generator.status import ACTIVITY_TERMS, LINK_LABELS
 from generator.views import CommunityView, FacetGroup, SiteView
 
 CHART_WIDTH = 640
@@ -140,10 +140,15 @@ def link_counts(views: Sequence[CommunityView]) -> list[Count]:
 
 @dataclass(frozen=True)
 class EditionRow:
-    """How the communities of one original edition stand today."""
+    """One original edition: who was new in it, who left after it, and how they stand today.
+
+    `dropped` is None for the last edition (there is no next one to be missing from).
+    """
 
     edition: int
     listed: int
+    new: int
+    dropped: int | None
     active: int
     slowing: int
     dormant: int
@@ -152,21 +157,31 @@ class EditionRow:
 
 
 def edition_rows(views: Sequence[CommunityView]) -> list[EditionRow]:
-    return [_edition_row(edition, views) for edition in BIG_LIST_EDITIONS]
+    editions = list(BIG_LIST_EDITIONS)
+    return [
+        _edition_row(edition, editions[:index], editions[index + 1 : index + 2], views)
+        for index, edition in enumerate(editions)
+    ]
 
 
-def _edition_row(edition: int, views: Sequence[CommunityView]) -> EditionRow:
-    members = [view for view in views if edition in view.community.big_list]
-    activity = Counter(view.status.activity for view in members)
-    gone = sum(1 for view in members if view.status.link_status == "dead")
+def _edition_row(
+    edition: int, earlier: list[int], following: list[int], views: Sequence[CommunityView]
+) -> EditionRow:
+    members = [view.community.big_list for view in views if edition in view.community.big_list]
+    statuses = [view.status for view in views if edition in view.community.big_list]
+    activity = Counter(status.activity for status in statuses)
+    new = sum(1 for editions in members if not set(editions) & set(earlier))
+    dropped = sum(1 for editions in members if following[0] not in editions) if following else None
     return EditionRow(
-        edition,
-        len(members),
-        activity["active"],
-        activity["slowing"],
-        activity["dormant"],
-        activity["unknown"],
-        gone,
+        edition=edition,
+        listed=len(members),
+        new=new,
+        dropped=dropped,
+        active=activity["active"],
+        slowing=activity["slowing"],
+        dormant=activity["dormant"],
+        unknown=activity["unknown"],
+        gone=sum(1 for status in statuses if status.link_status == "dead"),
     )
 
 
@@ -193,13 +208,9 @@ def changes(views: Iterable[CommunityView]) -> list[Change]:
 
 
 def _changes_of(view: CommunityView) -> Iterable[Change]:
-    status, history = view.status, view.status.record.history
+    status = view.status
     yield Change("added", view.community.added, view)
-    happened = {
-        "moved": moved_on(history) if status.link_status == "moved" else None,
-        "quiet": went_quiet_on(history) if status.activity == "dormant" else None,
-        "gone": became_dead_on(history) if status.link_status == "dead" else None,
-    }
+    happened = {"moved": status.moved_on, "quiet": status.quiet_on, "gone": status.gone_on}
     for kind, day in happened.items():
         if day:
             yield Change(kind, day, view)

@@ -1,22 +1,21 @@
 """The checker's state, read for the site: each community's standing put into plain words.
 
-`build` never touches the network; it reads what `biglist check` last wrote. This module is
-the only place the site learns the state's shape: it turns each record into a `CheckRecord`
-(the report fields of DESIGN.md plus the run history) and then into a `StatusView` that
-templates print ("last post 3 days ago, from its RSS/Atom feed", "members must sign in").
+`build` never touches the network; it reads what `biglist check` last wrote (the format is
+generator/state.py's) and turns each record into a `StatusView` that templates print ("Last
+post 3 days ago, from its RSS/Atom feed.", "Members must sign in to see it.", "Moved to a new
+address: …"), and dates of change (moved, gone quiet, gone) for the trends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import BuildError
 from generator.models import Term
+from generator.state import CheckRecord, CheckState, read_state, utc_stamp
+from generator.urls import url_key
 
 ACTIVITY_VALUES = ("active", "slowing", "dormant", "unknown")
 FAILING = (
@@ -29,10 +28,8 @@ FAILING = (
     "too_many_redirects",
 )
 OUTCOMES = ("ok", "redirected", "moved", "gated", "blocked", "rate_limited", *FAILING, "refused")
-FAILING_OUTCOMES = frozenset(FAILING)
 # Outcomes that say nothing about the link: they leave the earlier standing in place.
 NEUTRAL_OUTCOMES = frozenset({"rate_limited", "refused"})
-DEAD_AFTER = 3
 
 ACTIVITY_TERMS = (
     Term(id="active", label="Active", description="Something was posted in the last 30 days."),
@@ -69,169 +66,65 @@ OUTCOME_WORDS = {
 # --- the state, as the site reads it ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HistoryEvent:
-    """One past run's result for one community."""
-
-    checked_at: dt.datetime
-    outcome: str | None
-    activity: str | None = None
-    final_url: str | None = None
+def read_check_state(path: Path) -> CheckState:
+    """The checker's state file (generator/state.py); a missing file means nothing checked."""
+    return read_state(path)
 
 
-@dataclass(frozen=True)
-class CheckRecord:
-    """One community's latest check (the report fields) and its history, oldest run first."""
-
-    slug: str
-    outcome: str | None = None
-    link_status: str = "unknown"
-    http_status: int | None = None
-    final_url: str | None = None
-    offsite: bool = False
-    last_activity: dt.date | None = None
-    activity_source: str | None = None
-    activity: str = "unknown"
-    checked_at: dt.datetime | None = None
-    history: tuple[HistoryEvent, ...] = ()
-
-    def report_fields(self) -> dict[str, Any]:
-        """The check fields exactly as the JSON report names them."""
-        return {
-            "outcome": self.outcome,
-            "link_status": self.link_status,
-            "http_status": self.http_status,
-            "final_url": self.final_url,
-            "offsite": self.offsite,
-            "last_activity": self.last_activity.isoformat() if self.last_activity else None,
-            "activity_source": self.activity_source,
-            "activity": self.activity,
-        }
+def check_fields(record: CheckRecord | None) -> dict[str, Any]:
+    """The check fields of the report for one community, plus when it was checked."""
+    if record is None:
+        return {**UNCHECKED_FIELDS}
+    fields = record.report_fields()
+    del fields["slug"], fields["url"]
+    return {**fields, "checked_at": utc_stamp(record.checked_at)}
 
 
-@dataclass(frozen=True)
-class CheckState:
-    """Every community's record, by slug; empty before the first check."""
-
-    generated_at: dt.datetime | None = None
-    records: Mapping[str, CheckRecord] = field(default_factory=dict)
-
-    def record(self, slug: str) -> CheckRecord:
-        return self.records.get(slug) or CheckRecord(slug)
-
-
-def load_check_state(path: Path) -> CheckState:
-    """Read the checker's state file; a missing file means nothing was checked yet."""
-    if not path.exists():
-        return CheckState()
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return parse_state(raw)
-    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
-        raise BuildError(f"{path}: cannot read the checker state: {error}") from error
-
-
-def parse_state(raw: Mapping[str, Any]) -> CheckState:
-    """The state document: `generated_at` and `communities`, a list (with slugs) or a map."""
-    communities = raw.get("communities") or {}
-    if isinstance(communities, Mapping):
-        items = [{**value, "slug": slug} for slug, value in communities.items()]
-    else:
-        items = list(communities)
-    records = [_record(item) for item in items]
-    return CheckState(_datetime(raw.get("generated_at")), {r.slug: r for r in records})
-
-
-def _record(item: Mapping[str, Any]) -> CheckRecord:
-    history = tuple(_event(event) for event in item.get("history") or ())
-    checked_at = _datetime(item.get("checked_at")) or (history[-1].checked_at if history else None)
-    return CheckRecord(
-        slug=str(item["slug"]),
-        outcome=item.get("outcome"),
-        link_status=item.get("link_status") or "unknown",
-        http_status=item.get("http_status"),
-        final_url=item.get("final_url"),
-        offsite=bool(item.get("offsite")),
-        last_activity=_date(item.get("last_activity")),
-        activity_source=item.get("activity_source"),
-        activity=item.get("activity") or "unknown",
-        checked_at=checked_at,
-        history=history,
-    )
-
-
-def _event(item: Mapping[str, Any]) -> HistoryEvent:
-    when = _datetime(item.get("checked_at") or item.get("at") or item.get("date"))
-    if when is None:
-        raise ValueError("a history entry has no date")
-    return HistoryEvent(when, item.get("outcome"), item.get("activity"), item.get("final_url"))
-
-
-def _datetime(value: Any) -> dt.datetime | None:
-    """An ISO date or date-time, as an aware UTC date-time (a plain date is midnight UTC)."""
-    if value in (None, ""):
-        return None
-    parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
-
-
-def _date(value: Any) -> dt.date | None:
-    return dt.date.fromisoformat(str(value)[:10]) if value else None
+UNCHECKED_FIELDS: dict[str, Any] = {
+    "outcome": None,
+    "link_status": "unknown",
+    "http_status": None,
+    "final_url": None,
+    "offsite": False,
+    "last_activity": None,
+    "activity_source": None,
+    "activity": "unknown",
+    "checked_at": None,
+}
 
 
 # --- history ------------------------------------------------------------------------------
 
 
 def failing_since(record: CheckRecord) -> dt.date | None:
-    """The first run of the current streak of failing runs (neutral runs do not break it)."""
+    """The first failing run of the current streak (neutral runs do not break it)."""
+    if record.link_status not in ("failing", "dead"):
+        return None
+    return record.failing_since or record.checked_at.date()
+
+
+def moved_on(record: CheckRecord) -> dt.date | None:
+    """The first run of the current stretch of `moved` answers (rate limits do not break it)."""
+    if record.link_status != "moved":
+        return None
     since = None
-    for event in reversed(record.history):
-        if event.outcome in NEUTRAL_OUTCOMES:
+    for segment in reversed(record.history):
+        if segment.outcome in NEUTRAL_OUTCOMES:
             continue
-        if event.outcome not in FAILING_OUTCOMES:
+        if segment.outcome != "moved":
             break
-        since = event.checked_at.date()
-    if since is None and record.link_status in ("failing", "dead") and record.checked_at:
-        return record.checked_at.date()
-    return since
+        since = segment.since
+    return since or record.checked_at.date()
 
 
-def became_dead_on(history: Sequence[HistoryEvent]) -> dt.date | None:
-    """The run that made the last streak of failures reach three, if it did."""
-    streak, dead_on = 0, None
-    for event in history:
-        if event.outcome in NEUTRAL_OUTCOMES:
-            continue
-        streak = streak + 1 if event.outcome in FAILING_OUTCOMES else 0
-        if streak == DEAD_AFTER:
-            dead_on = event.checked_at.date()
-        elif streak == 0:
-            dead_on = None
-    return dead_on
-
-
-def moved_on(history: Sequence[HistoryEvent]) -> dt.date | None:
-    """The first run that found the current move (a later different address is a new move)."""
-    moved: HistoryEvent | None = None
-    for event in history:
-        if event.outcome != "moved":
-            continue
-        if moved is None or (event.final_url and event.final_url != moved.final_url):
-            moved = event
-    return moved.checked_at.date() if moved else None
-
-
-def went_quiet_on(history: Sequence[HistoryEvent]) -> dt.date | None:
-    """The run where activity turned dormant after an active or slowing reading."""
-    quiet_on, was_alive = None, False
-    for event in history:
-        if event.activity in ("active", "slowing"):
-            quiet_on, was_alive = None, True
-        elif event.activity == "dormant" and was_alive and quiet_on is None:
-            quiet_on = event.checked_at.date()
-    return quiet_on
+def went_quiet_on(record: CheckRecord, dormant_days: int) -> dt.date | None:
+    """The day the latest activity became older than `dormant_days`, if the checker was
+    already watching then; a community found dormant at its first check has no such day."""
+    if record.activity != "dormant" or record.last_activity is None:
+        return None
+    quiet_on = record.last_activity + dt.timedelta(days=dormant_days + 1)
+    first_seen = record.history[0].since if record.history else record.checked_at.date()
+    return quiet_on if quiet_on >= first_seen else None
 
 
 # --- plain words --------------------------------------------------------------------------
@@ -239,7 +132,10 @@ def went_quiet_on(history: Sequence[HistoryEvent]) -> dt.date | None:
 
 @dataclass(frozen=True)
 class StatusView:
-    """A community's standing, ready to print: a label and a sentence for link and activity."""
+    """A community's standing, ready to print: a label and a sentence for link and activity.
+
+    `record` is None until the checker has checked the community at its current address.
+    """
 
     link_status: str
     link_label: str
@@ -248,12 +144,18 @@ class StatusView:
     activity: str
     activity_label: str
     activity_sentence: str
-    checked_on: dt.date | None
-    record: CheckRecord
+    record: CheckRecord | None
+    moved_on: dt.date | None = None
+    quiet_on: dt.date | None = None
+    gone_on: dt.date | None = None
 
     @property
     def checked(self) -> bool:
-        return self.checked_on is not None
+        return self.record is not None
+
+    @property
+    def checked_on(self) -> dt.date | None:
+        return self.record.checked_at.date() if self.record else None
 
     @property
     def badge_class(self) -> str:
@@ -271,7 +173,22 @@ LINK_LABELS = {
 }
 
 
-def status_view(record: CheckRecord) -> StatusView:
+def status_for(state: CheckState, slug: str, url: str) -> StatusView:
+    """The standing of the community at `url`; a record of an older address does not count."""
+    record = state.records.get(slug)
+    if record is None or not _same_address(record.url, url):
+        return UNCHECKED
+    return status_view(record, state.dormant_days)
+
+
+def _same_address(checked: str, current: str) -> bool:
+    try:
+        return checked == current or url_key(checked) == url_key(current)
+    except ValueError:
+        return False
+
+
+def status_view(record: CheckRecord, dormant_days: int = 180) -> StatusView:
     activity = record.activity if record.activity in ACTIVITY_LABELS else "unknown"
     link_status = record.link_status if record.link_status in LINK_LABELS else "unknown"
     return StatusView(
@@ -282,8 +199,10 @@ def status_view(record: CheckRecord) -> StatusView:
         activity=activity,
         activity_label=ACTIVITY_LABELS[activity],
         activity_sentence=activity_sentence(record),
-        checked_on=record.checked_at.date() if record.checked_at else None,
         record=record,
+        moved_on=moved_on(record),
+        quiet_on=went_quiet_on(record, dormant_days),
+        gone_on=failing_since(record) if link_status == "dead" else None,
     )
 
 
@@ -293,35 +212,34 @@ def link_sentence(record: CheckRecord) -> str:
         return _failure_sentence(record)
     if status == "moved":
         where = "to another site" if record.offsite else "to a new address"
-        return f"Moved {where}" + (":" if record.final_url else ".")
+        return f"Moved {where}:"
     return {
         "ok": "The link works.",
         "gated": "Members must sign in to see it.",
         "blocked": "The site turns automated visitors away, so only a person can tell "
         "whether it is alive.",
-    }.get(status, "Not checked yet.")
+    }.get(status, "The link could not be checked yet.")
 
 
 def _failure_sentence(record: CheckRecord) -> str:
     since = failing_since(record)
     when = f" since {format_date(since)}" if since else ""
-    reason = OUTCOME_WORDS.get(record.outcome or "", "")
+    reason = OUTCOME_WORDS.get(record.outcome, "")
     because = f": {reason}" if reason else ""
     if record.link_status == "dead":
-        return f"Link dead{when} (three checks in a row failed){because}."
+        runs = max(record.failing_runs, 3)
+        return f"Link dead{when} ({runs} checks in a row failed){because}."
     return f"Link failing{when}{because}."
 
 
 def activity_sentence(record: CheckRecord) -> str:
-    if record.checked_at is None:
-        return "Not checked yet."
     source = SOURCE_WORDS.get(record.activity_source or "")
     if record.last_activity and source:
         ago = time_ago(record.last_activity, record.checked_at.date())
         return f"{_latest_noun(record.activity_source)} {ago}, {source}."
-    if record.activity in ("active", "slowing", "dormant") and source:
-        label = ACTIVITY_LABELS[record.activity]
-        return f"{label}, judged by post counts {source}."
+    if record.recent_posts is not None and source:
+        posts = f"{record.recent_posts} post{'s' * (record.recent_posts != 1)}"
+        return f"{posts} in the last 30 days, {source}."
     return "No sign of recent activity could be found."
 
 
@@ -347,4 +265,13 @@ def format_date(day: dt.date) -> str:
     return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
-UNCHECKED = status_view(CheckRecord(slug=""))
+UNCHECKED = StatusView(
+    link_status="unknown",
+    link_label=LINK_LABELS["unknown"],
+    link_sentence="",
+    moved_to=None,
+    activity="unknown",
+    activity_label=ACTIVITY_LABELS["unknown"],
+    activity_sentence="Not checked yet.",
+    record=None,
+)

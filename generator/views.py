@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator.models import VOCABULARY_FIELDS, Community, Entry, Term
-from generator.status import ACTIVITY_TERMS, UNCHECKED, CheckState, StatusView, status_view
+from generator.state import CheckState
+from generator.status import ACTIVITY_TERMS, UNCHECKED, StatusView, status_for
 from generator.validation import Catalog
 
 FACET_FOLDERS = {
@@ -171,7 +172,7 @@ def _community_view(
         platform=_term_link(catalog, "platforms", c.platform),
         size=catalog.vocabularies.label("sizes", c.size) if c.size else None,
         sponsor_path=sponsor_paths.get(c.sponsor or ""),
-        status=status_view(state.record(entry.slug)),
+        status=status_for(state, entry.slug, c.url),
     )
 
 

@@ -25,7 +25,7 @@ from generator.exports import (
     defuse_formula,
 )
 from generator.models import Community
-from generator.status import parse_state
+from generator.state import state_from_json
 from generator.validation import load_catalog
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample-data"
@@ -43,10 +43,11 @@ CHECK_FIELDS = (
     "activity",
 )
 STATE = {
-    "generated_at": "2026-11-25T03:00:00Z",
-    "communities": [
-        {
-            "slug": "acme-community",
+    "version": 1,
+    "checked_at": "2026-11-25T03:00:00Z",
+    "communities": {
+        "acme-community": {
+            "url": "https://community.acme.test/",
             "outcome": "moved",
             "link_status": "moved",
             "http_status": 200,
@@ -55,9 +56,8 @@ STATE = {
             "last_activity": "2026-11-22",
             "activity_source": "feed",
             "activity": "active",
-            "checked_at": "2026-11-25T03:00:00Z",
         }
-    ],
+    },
 }
 
 
@@ -70,7 +70,8 @@ def write_entry(data: Path, slug: str, **fields: Any) -> None:
 
 def render(data: Path, state: dict[str, Any] | None = None) -> dict[str, str | bytes]:
     catalog = load_catalog(data)
-    return render_site(catalog, parse_state(state or {}), site_url=SITE_URL, generated_at=CLOCK)
+    state_file = state or {"version": 1, "communities": {}}
+    return render_site(catalog, state_from_json(state_file), site_url=SITE_URL, generated_at=CLOCK)
 
 
 def text(files: dict[str, str | bytes], path: str) -> str:

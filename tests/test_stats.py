@@ -13,6 +13,7 @@ import yaml
 
 from generator.models import Term, Vocabularies
 from generator.rendering import markup_environment
+from generator.state import state_from_json
 from generator.stats import (
     ChartSpec,
     Count,
@@ -22,7 +23,6 @@ from generator.stats import (
     chart,
     layout,
 )
-from generator.status import parse_state
 from generator.validation import load_catalog
 from generator.views import SiteView, build_site_view
 
@@ -30,31 +30,30 @@ SAMPLE = Path(__file__).parent / "fixtures" / "sample-data"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def run(outcome: str, day: str, activity: str) -> dict[str, Any]:
-    return {"checked_at": f"{day}T03:00:00Z", "outcome": outcome, "activity": activity}
+def checked(url: str, activity: str, **fields: Any) -> dict[str, Any]:
+    return {"url": url, "outcome": "ok", "link_status": "ok", "activity": activity, **fields}
 
 
 STATE = {
+    "version": 1,
+    "checked_at": "2026-11-25T03:00:00Z",
     "communities": {
-        "acme-community": {
-            "outcome": "ok",
-            "link_status": "ok",
-            "activity": "active",
-            "history": [run("ok", "2026-11-25", "active")],
-        },
-        "acme-developers": {
-            "outcome": "ok",
-            "link_status": "ok",
-            "activity": "dormant",
-            "history": [run("ok", "2026-09-01", "slowing"), run("ok", "2026-10-05", "dormant")],
-        },
-    }
+        "acme-community": checked("https://community.acme.test/", "active"),
+        # Last post on 7 April, watched since 1 April: dormant from 5 October.
+        "acme-developers": checked(
+            "https://developers.acme.test/forum",
+            "dormant",
+            last_activity="2026-04-07",
+            activity_source="feed",
+            history=[{"outcome": "ok", "since": "2026-04-01"}],
+        ),
+    },
 }
 
 
 @pytest.fixture(scope="module")
 def site() -> SiteView:
-    return build_site_view(load_catalog(SAMPLE), parse_state(STATE))
+    return build_site_view(load_catalog(SAMPLE), state_from_json(STATE))
 
 
 @pytest.fixture(scope="module")
@@ -135,12 +134,13 @@ def test_activity_shares_and_editions(site: SiteView, vocabularies: Vocabularies
     assert editions[2011].listed == 0
 
 
-def write_entry(data: Path, slug: str, added: dt.date) -> None:
+def write_entry(data: Path, slug: str, added: dt.date, **fields: Any) -> None:
     entry = {
         "name": slug,
         "url": f"https://{slug}.test/",
         "sources": [f"https://{slug}.test/"],
         "added": added,
+        **fields,
     }
     (data / "communities" / f"{slug}.yml").write_text(yaml.safe_dump(entry), encoding="utf-8")
 
@@ -159,6 +159,22 @@ def test_additions_per_year_include_years_without_additions(tmp_path: Path) -> N
         ("2025", 1),
         ("2026", 1),
     ]
+
+
+def test_editions_new_and_dropped(tmp_path: Path, vocabularies: Vocabularies) -> None:
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    for sample in (data / "communities").glob("*.yml"):
+        sample.unlink()
+    for slug, editions in {"a": [2011], "b": [2011, 2014], "c": [2014, 2016], "d": [2016]}.items():
+        write_entry(data, slug, dt.date(2025, 1, 1), big_list=editions)
+    site = build_site_view(load_catalog(data))
+    rows = build_stats(site, vocabularies, markup_environment()).editions
+    assert [(r.edition, r.listed, r.new, r.dropped) for r in rows] == [
+        (2011, 2, 2, 1),
+        (2014, 2, 1, 1),
+        (2016, 2, 1, None),
+    ]
+    assert [r.unknown for r in rows] == [2, 2, 2]
 
 
 def test_sizes_follow_the_vocabulary_order(site: SiteView) -> None:

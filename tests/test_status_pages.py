@@ -1,5 +1,6 @@
 """The checker's state on the site: plain words on community pages, activity pages, the health
-and changes pages, all built by `biglist build` from a handcrafted state file."""
+and changes pages, all built by `biglist build` from a handcrafted state file (the format of
+generator/state.py)."""
 
 from __future__ import annotations
 
@@ -15,35 +16,32 @@ from click.testing import CliRunner
 from conftest import build_project, make_project
 
 from generator.cli import cli
-from generator.errors import BuildError
+from generator.state import CheckRecord, CheckState, Segment
 from generator.status import (
-    CheckRecord,
-    HistoryEvent,
-    became_dead_on,
+    check_fields,
     failing_since,
-    load_check_state,
     moved_on,
+    status_for,
     status_view,
     time_ago,
     went_quiet_on,
 )
 
 HOSTILE_URL = 'https://new.acme.test/"><script>alert(1)</script>'
+CHECKED = dt.datetime(2026, 11, 25, 3, tzinfo=dt.UTC)
 
 
-def run(outcome: str, day: int, activity: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {
-        "checked_at": f"2026-11-{day:02d}T03:00:00Z",
-        "outcome": outcome,
-        "activity": activity,
-        **extra,
-    }
+def segments(*runs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"outcome": outcome, "since": since} for outcome, since in runs]
 
 
 STATE: dict[str, Any] = {
-    "generated_at": "2026-11-25T03:00:00Z",
+    "version": 1,
+    "checked_at": "2026-11-25T03:00:00Z",
+    "thresholds": {"active_days": 30, "dormant_days": 180},
     "communities": {
         "acme-community": {
+            "url": "https://community.acme.test/",
             "outcome": "moved",
             "link_status": "moved",
             "http_status": 200,
@@ -52,26 +50,30 @@ STATE: dict[str, Any] = {
             "last_activity": "2026-11-22",
             "activity_source": "feed",
             "activity": "active",
-            "history": [run("ok", 1, "active"), run("moved", 25, "active", final_url=HOSTILE_URL)],
+            "history": segments(("ok", "2026-11-01"), ("moved", "2026-11-24")),
         },
         "acme-developers": {
+            "url": "https://developers.acme.test/forum",
             "outcome": "timeout",
             "link_status": "dead",
             "http_status": None,
-            "final_url": None,
+            "final_url": "https://developers.acme.test/forum",
             "offsite": False,
             "last_activity": "2026-03-02",
             "activity_source": "discourse",
             "activity": "dormant",
-            "history": [
-                run("ok", 1, "slowing"),
-                run("server_error", 20, "dormant"),
-                run("rate_limited", 21),
-                run("dns_error", 22),
-                run("timeout", 25),
-            ],
+            "failing_runs": 3,
+            "failing_since": "2026-11-20",
+            "detail": "no answer within 30 s",
+            "history": segments(
+                ("ok", "2026-03-01"),
+                ("server_error", "2026-11-20"),
+                ("rate_limited", "2026-11-21"),
+                ("timeout", "2026-11-22"),
+            ),
         },
         "secops-peers": {
+            "url": "https://secops.test/",
             "outcome": "gated",
             "link_status": "gated",
             "http_status": 401,
@@ -80,8 +82,7 @@ STATE: dict[str, Any] = {
             "last_activity": None,
             "activity_source": None,
             "activity": "unknown",
-            "checked_at": "2026-11-25T03:00:00Z",
-            "history": [run("gated", 25)],
+            "history": segments(("gated", "2026-11-25")),
         },
     },
 }
@@ -151,7 +152,7 @@ def test_a_move_names_the_new_address_and_stays_escaped(site: Path) -> None:
 
 def test_dead_link_says_since_when_and_why(site: Path) -> None:
     words = Text.of(site / "communities" / "acme-developers" / "index.html").words
-    assert "Link dead since 20 November 2026 (three checks in a row failed)" in words
+    assert "Link dead since 20 November 2026 (3 checks in a row failed)" in words
     assert "the site does not answer in time" in words
     assert "Dormant Last post 8 months ago, from its Discourse forum's public API." in words
 
@@ -204,11 +205,14 @@ def test_health_lists_each_kind_of_trouble(site: Path) -> None:
 
 def test_changes_page_shows_moves_and_deaths_by_month(site: Path) -> None:
     words = Text.of(site / "changes" / "index.html").words
-    november = words.split("November 2026")[1].split("October 2026")[0]
+    november = words.split("November 2026¶")[1].split("October 2026¶")[0]
     assert "Moved (1): Acme Community moved to" in november
-    assert "Gone quiet (1): Acme Developers" in november
     assert "Gone (1): Acme Developers" in november
-    assert "Added (1): SecOps Peers" in words.split("October 2026")[1]
+    assert "Gone quiet" not in november
+    assert "Added (1): SecOps Peers" in words.split("October 2026¶")[1]
+    # Last post on 2 March, watched since 1 March: dormant from 30 August.
+    august = words.split("August 2026¶")[1].split("¶")[0]
+    assert "Gone quiet (1): Acme Developers" in august
 
 
 def test_about_links_to_health(site: Path) -> None:
@@ -235,73 +239,72 @@ def test_a_broken_state_file_fails_with_a_message(project: Path) -> None:
     (project / "bad.json").write_text('{"communities": [{"slug": 1', encoding="utf-8")
     result = build(project, "--state", "bad.json")
     assert result.exit_code == 1
-    assert "bad.json: cannot read the checker state" in result.output
+    assert "cannot read the check state bad.json" in result.output
     assert "Traceback" not in result.output
 
 
-def test_history_without_dates_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
-    path.write_text(json.dumps({"communities": {"x": {"history": [{}]}}}), encoding="utf-8")
-    with pytest.raises(BuildError, match="no date"):
-        load_check_state(path)
+def test_a_record_of_an_older_address_does_not_count(project: Path) -> None:
+    state = json.loads(json.dumps(STATE))
+    state["communities"]["secops-peers"]["url"] = "https://old-secops.test/"
+    (project / "data" / "check-state.json").write_text(json.dumps(state), encoding="utf-8")
+    assert build(project).exit_code == 0
+    words = Text.of(project / "site" / "communities" / "secops-peers" / "index.html").words
+    assert "Unknown Not checked yet." in words
 
 
-# --- reading the history -------------------------------------------------------------------
+# --- reading the record --------------------------------------------------------------------
 
 
-def events(*runs: tuple[str, str | None]) -> tuple[HistoryEvent, ...]:
-    start = dt.datetime(2026, 11, 1, 3, tzinfo=dt.UTC)
-    return tuple(
-        HistoryEvent(start + dt.timedelta(days=day), outcome, activity)
-        for day, (outcome, activity) in enumerate(runs)
+def record(**fields: Any) -> CheckRecord:
+    defaults: dict[str, Any] = {
+        "slug": "x",
+        "url": "https://x.test/",
+        "checked_at": CHECKED,
+        "outcome": "ok",
+        "link_status": "ok",
+        "http_status": 200,
+        "final_url": "https://x.test/",
+        "offsite": False,
+        "last_activity": None,
+        "activity_source": None,
+        "activity": "unknown",
+    }
+    return CheckRecord(**{**defaults, **fields})
+
+
+def history(*runs: tuple[str, int]) -> tuple[Segment, ...]:
+    return tuple(Segment(outcome, dt.date(2026, 11, day)) for outcome, day in runs)
+
+
+def test_failing_since_comes_from_the_record_or_the_check() -> None:
+    failing = record(outcome="timeout", link_status="failing", failing_since=dt.date(2026, 11, 3))
+    assert failing_since(failing) == dt.date(2026, 11, 3)
+    assert failing_since(record(outcome="timeout", link_status="dead")) == dt.date(2026, 11, 25)
+    assert failing_since(record()) is None
+
+
+def test_moved_on_is_the_start_of_the_current_move_across_rate_limits() -> None:
+    runs = history(("moved", 1), ("ok", 5), ("moved", 10), ("rate_limited", 12), ("moved", 14))
+    assert moved_on(record(outcome="moved", link_status="moved", history=runs)) == dt.date(
+        2026, 11, 10
     )
+    assert moved_on(record(history=runs)) is None
 
 
-def test_failing_since_skips_neutral_runs_and_stops_at_success() -> None:
-    history = events(
-        ("timeout", None),
-        ("ok", None),
-        ("timeout", None),
-        ("rate_limited", None),
-        ("dns_error", None),
+def test_went_quiet_only_while_the_checker_was_watching() -> None:
+    watched = record(
+        activity="dormant",
+        last_activity=dt.date(2026, 5, 1),
+        history=(Segment("ok", dt.date(2026, 6, 1)),),
     )
-    record = CheckRecord("x", outcome="dns_error", link_status="failing", history=history)
-    assert failing_since(record) == dt.date(2026, 11, 3)
-
-
-def test_dead_after_three_failures_in_a_row_not_counting_rate_limits() -> None:
-    history = events(
-        ("timeout", None),
-        ("rate_limited", None),
-        ("not_found", None),
-        ("ok", None),
-        ("timeout", None),
-        ("timeout", None),
-        ("refused", None),
-        ("server_error", None),
-        ("timeout", None),
+    assert went_quiet_on(watched, 180) == dt.date(2026, 10, 29)
+    found_dormant = record(
+        activity="dormant",
+        last_activity=dt.date(2025, 1, 1),
+        history=(Segment("ok", dt.date(2026, 6, 1)),),
     )
-    assert became_dead_on(history) == dt.date(2026, 11, 8)
-    assert became_dead_on(history[:7]) is None
-
-
-def test_moved_on_is_the_first_run_of_the_current_move() -> None:
-    start = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
-    history = (
-        HistoryEvent(start, "moved", final_url="https://a.test/"),
-        HistoryEvent(start + dt.timedelta(days=1), "moved", final_url="https://a.test/"),
-        HistoryEvent(start + dt.timedelta(days=2), "moved", final_url="https://b.test/"),
-    )
-    assert moved_on(history) == dt.date(2026, 11, 3)
-    assert moved_on(history[:2]) == dt.date(2026, 11, 1)
-
-
-def test_went_quiet_only_after_being_alive() -> None:
-    assert went_quiet_on(events(("ok", "dormant"), ("ok", "dormant"))) is None
-    quiet = events(("ok", "active"), ("ok", "slowing"), ("ok", "dormant"), ("ok", "dormant"))
-    assert went_quiet_on(quiet) == dt.date(2026, 11, 3)
-    revived = events(("ok", "active"), ("ok", "dormant"), ("ok", "active"))
-    assert went_quiet_on(revived) is None
+    assert went_quiet_on(found_dormant, 180) is None
+    assert went_quiet_on(record(activity="active", last_activity=dt.date(2026, 11, 1)), 180) is None
 
 
 @pytest.mark.parametrize(
@@ -320,12 +323,55 @@ def test_time_ago(days: int, words: str) -> None:
     assert time_ago(now - dt.timedelta(days=days), now) == words
 
 
-def test_activity_from_counts_only_and_offsite_moves() -> None:
-    checked = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
-    counts = CheckRecord("x", activity="active", activity_source="discourse", checked_at=checked)
-    assert status_view(counts).activity_sentence == (
-        "Active, judged by post counts from its Discourse forum's public API."
+@pytest.mark.parametrize(
+    ("fields", "sentence"),
+    [
+        (
+            {"activity": "active", "activity_source": "discourse", "recent_posts": 12},
+            "12 posts in the last 30 days, from its Discourse forum's public API.",
+        ),
+        (
+            {
+                "activity": "slowing",
+                "activity_source": "sitemap",
+                "last_activity": dt.date(2026, 8, 1),
+            },
+            "Last page update 3 months ago, from its sitemap.",
+        ),
+        (
+            {
+                "activity": "dormant",
+                "activity_source": "page",
+                "last_activity": dt.date(2023, 8, 1),
+            },
+            "Latest date 3 years ago, from dates on its front page.",
+        ),
+        ({}, "No sign of recent activity could be found."),
+    ],
+)
+def test_activity_sentences(fields: dict[str, Any], sentence: str) -> None:
+    assert status_view(record(**fields)).activity_sentence == sentence
+
+
+def test_offsite_moves_and_unknown_values() -> None:
+    view = status_view(
+        record(outcome="moved", link_status="moved", final_url="https://b.test/", offsite=True)
     )
-    offsite = CheckRecord("x", link_status="moved", final_url="https://b.test/", offsite=True)
-    view = status_view(offsite)
     assert (view.link_sentence, view.moved_to) == ("Moved to another site:", "https://b.test/")
+    odd = status_view(record(link_status="sideways", activity="thriving"))
+    assert (odd.link_status, odd.activity) == ("unknown", "unknown")
+
+
+def test_status_for_matches_the_address_loosely() -> None:
+    state = CheckState({"x": record(url="https://www.X.test:443/")})
+    assert status_for(state, "x", "https://x.test").checked
+    assert not status_for(state, "x", "https://y.test/").checked
+    assert not status_for(state, "other", "https://x.test/").checked
+
+
+def test_check_fields_of_an_unchecked_and_a_checked_community() -> None:
+    assert check_fields(None)["link_status"] == "unknown"
+    fields = check_fields(record(last_activity=dt.date(2026, 11, 20)))
+    assert fields["checked_at"] == "2026-11-25T03:00:00Z"
+    assert fields["last_activity"] == "2026-11-20"
+    assert "slug" not in fields and "url" not in fields
