@@ -89,6 +89,94 @@ def serve(data_dir: Path, dev_addr: str) -> None:
     run(lambda: serve_site(data_dir, dev_addr=dev_addr))
 
 
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_option
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+def import_(file: Path, data_dir: Path, dry_run: bool) -> None:
+    """Turn submission-form answers (a GitHub issue-form body or a CSV export) into entries.
+
+    Valid new submissions become data/communities/<slug>.yml; duplicates and invalid ones are
+    reported as PATH:LINE: FIELD: MESSAGE and not written. No existing file is ever changed.
+    Exit 0 when every submission was written, 1 when any was refused.
+    """
+    from generator.submitting import import_submissions
+
+    report = run(lambda: import_submissions(file, data_dir, dry_run=dry_run))
+    for line in report.lines(dry_run=dry_run):
+        click.echo(line)
+    sys.exit(1 if report.refused else 0)
+
+
+class _EntryCommand(click.Command):
+    """`new` takes one option per entry field, built from the model only when `new` runs."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        if not any(param.name == "name" for param in self.params):
+            from generator.scaffold import entry_flags
+
+            for flag in entry_flags():
+                decls = [*flag.names, flag.field]
+                self.params.append(click.Option(decls, multiple=flag.multiple, help=flag.help))
+        return super().get_params(ctx)
+
+
+@cli.command(cls=_EntryCommand)
+@data_option
+@click.option("--dry-run", is_flag=True, help="Print the entry; write nothing.")
+@click.option(
+    "--interactive/--no-interactive",
+    default=None,
+    help="Prompt for missing fields (default: when a required field is missing and stdin is a "
+    "terminal).",
+)
+def new(data_dir: Path, dry_run: bool, interactive: bool | None, **values: Any) -> None:
+    """Scaffold a new entry from options, or by prompting for each field.
+
+    Labels, ids and aliases are accepted for vocabulary fields. The entry is validated and
+    checked against the list before data/communities/<slug>.yml is written; an existing file
+    is never overwritten.
+    """
+    from generator.scaffold import scaffold
+
+    if interactive is None:
+        interactive = sys.stdin.isatty() and not (values.get("name") and values.get("url"))
+    ask = _ask if interactive else None
+    result = run(lambda: scaffold(values, data_dir, ask=ask, dry_run=dry_run))
+    if dry_run:
+        click.echo(result.text, nl=False)
+    click.echo(f"{'Would write' if dry_run else 'Wrote'} {result.path}")
+
+
+def _ask(field: Any, problems: list[Any]) -> str:
+    from generator.scaffold import choice_answer
+
+    for problem in problems:
+        click.echo(f"  {problem.message}", err=True)
+    if field.options and not problems:
+        for number, option in enumerate(field.options, 1):
+            click.echo(f"  {number}. {option.label}", err=True)
+    suffix = "" if field.required else " (optional, Enter to skip)"
+    typed = click.prompt(f"{field.label}{suffix}", default="", show_default=False, err=True)
+    return choice_answer(field, typed)
+
+
+@cli.command()
+@data_option
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 if a file is out of date.")
+def forms(data_dir: Path, check_only: bool) -> None:
+    """Regenerate the issue form, the submit page's form and CONTRIBUTING.md's field table
+    from the entry model and the vocabularies."""
+    from generator.forms import sync_forms
+
+    changed = run(lambda: sync_forms(Path("."), data_dir, write=not check_only))
+    for path in changed:
+        click.echo(f"Out of date: {path} (run `biglist forms`)" if check_only else f"Wrote {path}")
+    if not changed:
+        click.echo("The forms match the model and the vocabularies.")
+    sys.exit(1 if check_only and changed else 0)
+
+
 def _file_option(name: str, help_text: str) -> Callable[[F], F]:
     kind = click.Path(dir_okay=False, path_type=Path)
     return click.option(name, type=kind, default=None, help=help_text)

@@ -1,0 +1,297 @@
+"""Turn typed answers into entry values, then validate them with the entry model.
+
+People type labels ("Customer support"), ids ("support") or an alias ("Help forum"); lists
+separated by commas or lines; "2008" or "2008.0" for a year; a bare "example.com" for an
+address. Each is mapped onto what an entry file holds; anything still wrong is left for the
+model to refuse, so a submission gets the same messages as an entry in a pull request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import Any
+
+from generator.errors import Problem
+from generator.forms import FormField, normalise_label
+from generator.loading import Document
+from generator.models import Community, ValidationContext, Vocabularies
+from generator.submitting.answers import Answer, Submission
+from generator.urls import check_url
+from generator.validation import validate_community
+
+MISSING = "required field is missing"
+MAX_LISTED_CHOICES = 10
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_YEAR = re.compile(r"^(\d{4})(\.0+)?$")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_TRUE = frozenset({"yes", "y", "true", "1", "x", "checked", "on"})
+_FALSE = frozenset({"no", "n", "false", "0", "unchecked", "off"})
+
+
+@dataclass
+class Candidate:
+    """A submission's values, where each came from, and what is wrong with them."""
+
+    submission: Submission
+    value: dict[str, Any] = field(default_factory=dict)
+    doc: Document = field(default_factory=lambda: Document(""))
+    problems: list[Problem] = field(default_factory=list)
+    community: Community | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.submission.path}:{self.submission.line}"
+
+    def line_of(self, field_id: str) -> int:
+        return self.doc.lines.get((field_id,), self.submission.line)
+
+
+def normalise(
+    submission: Submission, fields: list[FormField], context: ValidationContext
+) -> Candidate:
+    """Map every answer onto entry values, then validate them with the model."""
+    candidate = Candidate(submission, doc=Document(submission.path))
+    candidate.problems.extend(submission.problems)
+    resolver = _Resolver(context.vocabularies)
+    missing: set[str] = set()
+    for form_field in fields:
+        answer = submission.answers.get(form_field.id)
+        if answer is None or not answer.text.strip():
+            if form_field.required:
+                missing.add(form_field.id)
+                line = answer.line if answer else submission.line
+                candidate.problems.append(Problem(submission.path, line, form_field.id, MISSING))
+            continue
+        _set_answer(candidate, form_field, answer, resolver)
+    _set_defaults(candidate, context.today)
+    _validate(candidate, context, missing)
+    return candidate
+
+
+def _set_answer(
+    candidate: Candidate, form_field: FormField, answer: Answer, resolver: _Resolver
+) -> None:
+    items = list(_items(form_field, answer))
+    values: list[Any] = []
+    for text, line in items:
+        for converted in _convert(form_field, text, line, candidate, resolver, len(values)):
+            candidate.doc.lines[(form_field.id, len(values))] = line
+            values.append(converted)
+    candidate.doc.lines[(form_field.id,)] = items[0][1] if items else answer.line
+    if form_field.multiple and values:
+        candidate.value[form_field.id] = values
+    elif len(values) == 1:
+        candidate.value[form_field.id] = values[0]
+    elif len(values) > 1:
+        shown = ", ".join(str(value) for value in values)
+        candidate.problems.append(
+            candidate.doc.problem((form_field.id,), f"choose one value, not several ({shown})")
+        )
+
+
+def _items(form_field: FormField, answer: Answer) -> Iterator[tuple[str, int]]:
+    """The parts of an answer with their lines: list items, or the whole (trimmed) text."""
+    lines = answer.text.split("\n")
+    if not form_field.multiple and form_field.vocabulary is None:
+        first = next(i for i, line in enumerate(lines) if line.strip())
+        yield answer.text.strip(), answer.line_of(first)
+        return
+    for index, line in enumerate(lines):
+        for part in _split_line(form_field, line):
+            yield part, answer.line_of(index)
+
+
+def _split_line(form_field: FormField, line: str) -> list[str]:
+    line = _BULLET.sub("", line).strip()
+    if not line:
+        return []
+    if form_field.kind == "url":
+        parts = re.split(r"[\s,]+(?=\S)|\s+", line)
+        return [part.strip("<>,;") for part in parts if part.strip("<>,;")]
+    if form_field.vocabulary is not None:
+        return [line]  # the resolver splits on commas itself: some labels hold commas
+    return [part.strip() for part in line.split(",") if part.strip()]
+
+
+def _convert(
+    form_field: FormField,
+    text: str,
+    line: int,
+    candidate: Candidate,
+    resolver: _Resolver,
+    index: int,
+) -> list[Any]:
+    if form_field.vocabulary is not None:
+        return resolver.resolve(form_field, text, line, candidate, index)
+    converters = {"url": _url, "integer": _integer, "boolean": _boolean}
+    converter = converters.get(form_field.kind)
+    return [converter(text) if converter else text]
+
+
+def _url(text: str) -> str:
+    """Add the `https://` people leave out; anything with another scheme stays as typed."""
+    text = text.strip()
+    scheme = _SCHEME.match(text)
+    if "://" in text or (scheme and "." not in scheme[0]):
+        return text
+    return f"https://{text}"
+
+
+def _integer(text: str) -> int | str:
+    match = _YEAR.match(text.strip())
+    return int(match[1]) if match else text.strip()
+
+
+def _boolean(text: str) -> bool | str:
+    word = text.strip().casefold()
+    if word in _TRUE:
+        return True
+    return False if word in _FALSE else text.strip()
+
+
+# --- vocabulary labels ---------------------------------------------------------------------
+
+
+class _Resolver:
+    """Map labels, ids and aliases (any case and spacing) onto vocabulary ids."""
+
+    def __init__(self, vocabularies: Vocabularies) -> None:
+        self.vocabularies = vocabularies
+        self.index: dict[str, dict[str, str]] = {}
+
+    def lookup(self, vocabulary: str) -> dict[str, str]:
+        if vocabulary not in self.index:
+            table: dict[str, str] = {}
+            for term in self.vocabularies.get(vocabulary).values():
+                for spelling in (term.id, term.label, *term.aliases):
+                    table.setdefault(normalise_label(spelling), term.id)
+            self.index[vocabulary] = table
+        return self.index[vocabulary]
+
+    def resolve(
+        self, form_field: FormField, text: str, line: int, candidate: Candidate, index: int
+    ) -> list[str]:
+        """The ids the text names; unknown parts are recorded as problems."""
+        assert form_field.vocabulary is not None
+        table = self.lookup(form_field.vocabulary)
+        whole = table.get(normalise_label(text))
+        if whole is not None:
+            return [whole]
+        ids, unknown = _split_terms(text, table)
+        where = f"{form_field.id}.{index}" if form_field.multiple else form_field.id
+        for part in unknown:
+            message = _unknown(part, form_field)
+            candidate.problems.append(Problem(candidate.doc.path, line, where, message))
+        return [] if unknown else ids
+
+
+def _split_terms(text: str, table: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Split "A, B, C" into known terms, joining neighbours when a label itself has a comma."""
+    parts = [part.strip() for part in text.split(",")]
+    ids: list[str] = []
+    unknown: list[str] = []
+    start = 0
+    while start < len(parts):
+        for end in range(len(parts), start, -1):
+            term = table.get(normalise_label(", ".join(parts[start:end])))
+            if term is not None:
+                ids.append(term)
+                start = end
+                break
+        else:
+            if parts[start]:
+                unknown.append(parts[start])
+            start += 1
+    return ids, unknown
+
+
+def _unknown(value: str, form_field: FormField) -> str:
+    shown = value if len(value) <= 60 else f"{value[:57]}..."
+    labels = [option.label for option in form_field.options]
+    if len(labels) <= MAX_LISTED_CHOICES:
+        return f"unknown value {shown!r} (choose from: {'; '.join(labels)})"
+    guess = get_close_matches(value, labels, n=1, cutoff=0.5)
+    hint = f"; did you mean {guess[0]!r}?" if guess else ""
+    source = f"data/{form_field.vocabulary}.yml"
+    return f"unknown value {shown!r}{hint} (the {len(labels)} choices are in {source})"
+
+
+# --- defaults and the model ----------------------------------------------------------------
+
+
+def _set_defaults(candidate: Candidate, today: dt.date) -> None:
+    value, lines = candidate.value, candidate.doc.lines
+    if "sources" not in value and _is_url(value.get("url")):
+        # A bare submission cites the community's own front door, as the original list did.
+        value["sources"] = [value["url"]]
+        lines[("sources",)] = lines[("sources", 0)] = candidate.line_of("url")
+    if "added" in value:
+        return
+    stamp = candidate.submission.timestamp
+    added = parse_timestamp(stamp.text) if stamp and stamp.text.strip() else today
+    lines[("added",)] = stamp.line if stamp else candidate.submission.line
+    if added is None:
+        assert stamp is not None
+        shown = stamp.text.strip()[:40]
+        candidate.problems.append(
+            Problem(candidate.doc.path, stamp.line, "added", f"timestamp {shown!r} is not a date")
+        )
+    else:
+        value["added"] = added
+
+
+def _validate(candidate: Candidate, context: ValidationContext, missing: set[str]) -> None:
+    problems: list[Problem] = []
+    candidate.community = validate_community(candidate.value, candidate.doc, context, problems)
+    # The form's required fields were reported on their lines above; `sources` and `added`
+    # are only missing when the URL or the timestamp they come from was refused.
+    quiet = missing | {"sources", "added"}
+    candidate.problems.extend(
+        p for p in problems if not (p.message == MISSING and p.field in quiet)
+    )
+    if candidate.problems:
+        candidate.community = None
+
+
+def _is_url(value: Any) -> bool:
+    try:
+        check_url(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+# --- timestamps ----------------------------------------------------------------------------
+
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])")
+_DAY_MONTH = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:$|[T\s,])")
+
+
+def parse_timestamp(text: str) -> dt.date | None:
+    """The date part of a form tool's timestamp.
+
+    `2026-11-25T14:03:12Z`, `2026/11/25 2:03:12 PM GMT+1`, Google's US `11/25/2026 14:03:12`
+    and the European `25.11.2026 14:03` and `25/11/2026`. A slash date is read month first
+    (Google Forms' default) unless its first number cannot be a month; dots are day first.
+    """
+    text = text.strip()
+    iso = _ISO.match(text)
+    if iso:
+        return _date(int(iso[1]), int(iso[2]), int(iso[3]))
+    other = _DAY_MONTH.match(text)
+    if other is None:
+        return None
+    first, separator, second, year = int(other[1]), other[2], int(other[3]), int(other[4])
+    day_first = separator == "." or first > 12
+    return _date(year, second, first) if day_first else _date(year, first, second)
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

@@ -1,0 +1,84 @@
+"""Read a submission file: bytes → text → which kind of export it is → submissions.
+
+Anything that is not a form export (an empty file, binary junk, some other CSV or Markdown)
+is one clear Problem, raised as a DataError before anything is written.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from generator.errors import DataError, Problem, display_path
+from generator.forms import FormField, field_by_label
+from generator.submitting.answers import Submission
+from generator.submitting.csv_export import parse_csv
+from generator.submitting.issue_form import looks_like_issue_form, parse_issue_form
+
+MAX_SUBMISSION_BYTES = 2 * 1024 * 1024
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def read_submissions(path: Path, fields: list[FormField]) -> list[Submission]:
+    """Every submission in the file, or a DataError saying why the file cannot be one."""
+    shown = display_path(path)
+    text = decode_submission(_read_bytes(path, shown), shown)
+    if not text.strip():
+        raise _file_problem(shown, 1, "the file is empty")
+    keyed = field_by_label(fields)
+    if looks_like_issue_form(text, keyed):
+        return [parse_issue_form(text, shown, keyed)]
+    submissions = parse_csv(text, shown, fields)
+    if submissions is None:
+        raise _file_problem(shown, 1, _NOT_A_FORM_EXPORT)
+    if not submissions:
+        raise _file_problem(shown, 1, "the file holds no submissions (only a header row)")
+    return submissions
+
+
+_NOT_A_FORM_EXPORT = (
+    "not a form export: expected a GitHub issue-form body ('### Name' sections) or a CSV "
+    "whose header row holds the form's labels (Name, URL, ...)"
+)
+
+
+def _read_bytes(path: Path, shown: str) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SUBMISSION_BYTES + 1)
+    except OSError as error:
+        raise _file_problem(shown, 1, f"cannot read the file: {error.strerror}") from None
+    if len(raw) > MAX_SUBMISSION_BYTES:
+        limit = MAX_SUBMISSION_BYTES // (1024 * 1024)
+        raise _file_problem(shown, 1, f"the file is larger than {limit} MiB")
+    return raw
+
+
+def decode_submission(raw: bytes, shown: str) -> str:
+    """UTF-8 (with or without a byte-order mark) or UTF-16 with its mark; never binary."""
+    if raw.startswith(_UTF16_BOMS):
+        return _checked_text(_decode(raw, "utf-16", shown), shown)
+    return _checked_text(_decode(raw, "utf-8-sig", shown), shown)
+
+
+def _decode(raw: bytes, encoding: str, shown: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        message = (
+            f"not a text file in {encoding.removesuffix('-sig').upper()} "
+            f"(byte 0x{raw[error.start]:02x}); export the form answers as UTF-8"
+        )
+        raise _file_problem(shown, line, message) from None
+
+
+def _checked_text(text: str, shown: str) -> str:
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise _file_problem(shown, line, "not a text file (it holds NUL bytes)")
+    return text
+
+
+def _file_problem(shown: str, line: int, message: str) -> DataError:
+    return DataError([Problem(shown, line, "-", message)])
