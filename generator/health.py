@@ -41,8 +41,9 @@ class HealthView:
 
 
 def _failure_detail(record: CheckRecord) -> str:
+    """The checker's own words when it left some (they name the host or the error)."""
     since = failing_since(record)
-    reason = OUTCOME_WORDS.get(record.outcome, record.outcome).capitalize()
+    reason = record.detail or OUTCOME_WORDS.get(record.outcome, record.outcome)
     status = f" (HTTP {record.http_status})" if record.http_status else ""
     return f"{reason}{status}" + (f"; since {format_date(since)}" if since else "")
 

@@ -240,6 +240,8 @@ def activity_sentence(record: CheckRecord) -> str:
     if record.recent_posts is not None and source:
         posts = f"{record.recent_posts} post{'s' * (record.recent_posts != 1)}"
         return f"{posts} in the last 30 days, {source}."
+    if record.link_status in ("failing", "dead"):
+        return "Activity cannot be checked while the link fails."
     return "No sign of recent activity could be found."
 
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from conftest import build_project, make_project
 
 from generator.cli import cli
-from generator.state import CheckRecord, CheckState, Segment
+from generator.state import CheckRecord, CheckState, Segment, state_to_json
 from generator.status import (
     check_fields,
     failing_since,
@@ -241,6 +241,28 @@ def test_a_broken_state_file_fails_with_a_message(project: Path) -> None:
     assert result.exit_code == 1
     assert "cannot read the check state bad.json" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_checkers_own_writer_round_trips_to_the_page(project: Path) -> None:
+    failing = record(
+        slug="acme-developers",
+        url="https://developers.acme.test/forum",
+        outcome="dns_error",
+        link_status="failing",
+        http_status=None,
+        failing_runs=1,
+        failing_since=dt.date(2026, 11, 24),
+        detail="developers.acme.test does not resolve",
+        history=(Segment("dns_error", dt.date(2026, 11, 24)),),
+    )
+    text = state_to_json(CheckState({"acme-developers": failing}))
+    (project / "data" / "check-state.json").write_text(text, encoding="utf-8")
+    assert build(project).exit_code == 0
+    words = Text.of(project / "site" / "communities" / "acme-developers" / "index.html").words
+    assert "Link failing since 24 November 2026: the domain name does not resolve." in words
+    assert "Activity cannot be checked while the link fails." in words
+    health = Text.of(project / "site" / "health" / "index.html").words
+    assert "developers.acme.test does not resolve; since 24 November 2026" in health
 
 
 def test_a_record_of_an_older_address_does_not_count(project: Path) -> None:
