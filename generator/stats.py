@@ -267,10 +267,14 @@ def _by_name(view: CommunityView) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Share:
+    """One activity value: its count, its share of all communities, and its share of those
+    whose activity could be judged (`judged_percent`, None for "unknown")."""
+
     activity: str
     label: str
     value: int
     percent: int
+    judged_percent: int | None
     path: str
 
 
@@ -278,6 +282,7 @@ class Share:
 class StatsView:
     total: int
     checked: int
+    judged: int
     shares: list[Share]
     charts: list[Chart]
     editions: list[EditionRow]
@@ -292,12 +297,14 @@ class ChangesView:
 
 def activity_shares(views: Sequence[CommunityView]) -> list[Share]:
     tally, total = Counter(view.status.activity for view in views), len(views)
+    judged = total - tally["unknown"]
     return [
         Share(
             term.id,
             term.label,
             tally[term.id],
             _percent(tally[term.id], total),
+            None if term.id == "unknown" else _percent(tally[term.id], judged),
             f"activity/{term.id}.md",
         )
         for term in ACTIVITY_TERMS
@@ -321,6 +328,7 @@ def build_stats(site: SiteView, vocabularies: Vocabularies, env: Environment) ->
     return StatsView(
         total=total,
         checked=sum(1 for view in views if view.status.checked),
+        judged=sum(1 for view in views if view.status.activity != "unknown"),
         shares=activity_shares(views),
         charts=charts,
         editions=edition_rows(views),

@@ -158,6 +158,10 @@ class StatusView:
         return self.record.checked_at.date() if self.record else None
 
     @property
+    def last_activity(self) -> dt.date | None:
+        return self.record.last_activity if self.record else None
+
+    @property
     def badge_class(self) -> str:
         return f"biglist-activity biglist-activity--{self.activity}"
 

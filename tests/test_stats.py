@@ -122,12 +122,13 @@ def test_counts_by_facet_with_not_stated(site: SiteView, vocabularies: Vocabular
 
 def test_activity_shares_and_editions(site: SiteView, vocabularies: Vocabularies) -> None:
     stats = build_stats(site, vocabularies, markup_environment())
-    assert [(s.activity, s.value, s.percent) for s in stats.shares] == [
-        ("active", 1, 33),
-        ("slowing", 0, 0),
-        ("dormant", 1, 33),
-        ("unknown", 1, 33),
+    assert [(s.activity, s.value, s.percent, s.judged_percent) for s in stats.shares] == [
+        ("active", 1, 33, 50),
+        ("slowing", 0, 0, 0),
+        ("dormant", 1, 33, 50),
+        ("unknown", 1, 33, None),
     ]
+    assert stats.judged == 2
     assert stats.checked == 2
     editions = {row.edition: row for row in stats.editions}
     assert (editions[2016].listed, editions[2016].active) == (1, 1)
