@@ -34,6 +34,12 @@ TIMESTAMP_HEADERS = frozenset(
         "created at",
         "date",
         "completion time",
+        # Google Forms names the column in the form owner's language.
+        "zeitstempel",
+        "horodateur",
+        "marca temporal",
+        "carimbo de data/hora",
+        "informazioni cronologiche",
     }
 )
 _SEP_LINE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)

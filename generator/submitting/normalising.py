@@ -127,6 +127,8 @@ def _convert(
 ) -> list[Any]:
     if form_field.vocabulary is not None:
         return resolver.resolve(form_field, text, line, candidate, index)
+    if form_field.id == "languages":
+        return [_language(text)]
     converters = {"url": _url, "integer": _integer, "boolean": _boolean}
     converter = converters.get(form_field.kind)
     return [converter(text) if converter else text]
@@ -139,6 +141,26 @@ def _url(text: str) -> str:
     if "://" in text or (scheme and "." not in scheme[0]):
         return text
     return f"https://{text}"
+
+
+# The languages people name most on forms, by their English names; codes pass through.
+LANGUAGE_NAMES = {
+    "arabic": "ar", "chinese": "zh", "czech": "cs", "danish": "da", "dutch": "nl",
+    "english": "en", "finnish": "fi", "french": "fr", "german": "de", "greek": "el",
+    "hebrew": "he", "hindi": "hi", "hungarian": "hu", "indonesian": "id", "italian": "it",
+    "japanese": "ja", "korean": "ko", "norwegian": "no", "polish": "pl", "portuguese": "pt",
+    "romanian": "ro", "russian": "ru", "spanish": "es", "swedish": "sv", "thai": "th",
+    "turkish": "tr", "ukrainian": "uk", "vietnamese": "vi",
+}  # fmt: skip
+
+
+def _language(text: str) -> str:
+    """A language name or a BCP 47 code in any case ("EN", "pt-br") as a code (`pt-BR`)."""
+    named = LANGUAGE_NAMES.get(text.strip().casefold())
+    if named:
+        return named
+    primary, *rest = text.strip().split("-")
+    return "-".join([primary.lower(), *(part.upper() if len(part) == 2 else part for part in rest)])
 
 
 def _integer(text: str) -> int | str:
@@ -182,18 +204,21 @@ class _Resolver:
         if whole is not None:
             return [whole]
         ids, unknown = _split_terms(text, table)
-        where = f"{form_field.id}.{index}" if form_field.multiple else form_field.id
-        for part in unknown:
+        for position, part in unknown:
+            where = f"{form_field.id}.{index + position}" if form_field.multiple else form_field.id
             message = _unknown(part, form_field)
             candidate.problems.append(Problem(candidate.doc.path, line, where, message))
         return [] if unknown else ids
 
 
-def _split_terms(text: str, table: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Split "A, B, C" into known terms, joining neighbours when a label itself has a comma."""
+def _split_terms(text: str, table: dict[str, str]) -> tuple[list[str], list[tuple[int, str]]]:
+    """Split "A, B, C" into known terms, joining neighbours when a label itself has a comma.
+
+    Unknown parts come with their position among the values typed.
+    """
     parts = [part.strip() for part in text.split(",")]
     ids: list[str] = []
-    unknown: list[str] = []
+    unknown: list[tuple[int, str]] = []
     start = 0
     while start < len(parts):
         for end in range(len(parts), start, -1):
@@ -204,7 +229,7 @@ def _split_terms(text: str, table: dict[str, str]) -> tuple[list[str], list[str]
                 break
         else:
             if parts[start]:
-                unknown.append(parts[start])
+                unknown.append((len(ids) + len(unknown), parts[start]))
             start += 1
     return ids, unknown
 

@@ -58,6 +58,9 @@ def decode_submission(raw: bytes, shown: str) -> str:
     """UTF-8 (with or without a byte-order mark) or UTF-16 with its mark; never binary."""
     if raw.startswith(_UTF16_BOMS):
         return _checked_text(_decode(raw, "utf-16", shown), shown)
+    if b"\x00" in raw:  # binary junk, whatever else it holds
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise _file_problem(shown, line, "not a text file (it holds NUL bytes)")
     return _checked_text(_decode(raw, "utf-8-sig", shown), shown)
 
 

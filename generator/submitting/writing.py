@@ -44,11 +44,24 @@ def entry_values(community: Community) -> dict[str, Any]:
     return community.model_dump(mode="python", exclude_defaults=True)
 
 
+FOLD_LONGER_THAN = 80
+
+
 class _EntryDumper(yaml.SafeDumper):
-    """Safe YAML in the house style of the entry files: list items indented under their key."""
+    """Safe YAML in the house style of the entry files: list items indented under their key,
+    long text folded (`>-`) over lines of at most about 100 characters."""
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # The emitter falls back to a quoted style when folding could change the text.
+    style = ">" if len(value) > FOLD_LONGER_THAN else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_EntryDumper.add_representer(str, _represent_text)
 
 
 def entry_yaml(community: Community) -> str:
@@ -59,7 +72,7 @@ def entry_yaml(community: Community) -> str:
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
-        width=100,
+        width=96,
     )
 
 
