@@ -17,6 +17,7 @@ from generator.exports import (
     exports,
 )
 from generator.health import build_health
+from generator.listing import LIST_DATA_PATH, list_json
 from generator.pages import report_pages, site_pages
 from generator.rendering import markdown_environment, markup_environment, render_pages
 from generator.site import build_with_mkdocs, write_generated
@@ -74,4 +75,5 @@ def render_site(
     files: dict[str, str | bytes] = dict(render_pages(pages, markdown_environment()))
     when = generated_at or build_time()
     files.update(exports(site, catalog.vocabularies, markup, site_url=site_url, generated_at=when))
+    files[LIST_DATA_PATH] = list_json(site)
     return files

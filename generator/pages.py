@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from generator.exports import DEFAULT_SITE_URL, ApiDoc, embed_snippet
 from generator.health import HealthView
+from generator.listing import HomeView, home_view
 from generator.rendering import Page
 from generator.stats import ChangesView, StatsView
 from generator.views import SiteView
 
 
 def site_pages(site: SiteView, site_url: str = DEFAULT_SITE_URL) -> list[Page]:
-    pages = [
-        Page("index.md", "index.md.j2", {"site": site}),
-        Page("browse.md", "browse.md.j2", {"site": site}),
-    ]
+    pages = [*a_to_z_pages(home_view(site)), Page("browse.md", "browse.md.j2", {"site": site})]
     pages += [
         Page(view.path, "community.md.j2", {"view": view, "embed": embed_snippet(site_url, view)})
         for view in site.communities
@@ -23,6 +21,15 @@ def site_pages(site: SiteView, site_url: str = DEFAULT_SITE_URL) -> list[Page]:
         Page(sponsor.path, "sponsor.md.j2", {"sponsor": sponsor}) for sponsor in site.sponsors
     ]
     return pages
+
+
+def a_to_z_pages(home: HomeView) -> list[Page]:
+    """The A–Z list: its first page is the home page (the live Big List), the rest plain pages."""
+    templates = {1: "index.md.j2"}
+    return [
+        Page(page.path, templates.get(page.number, "all.md.j2"), {"home": home, "page": page})
+        for page in home.pages
+    ]
 
 
 def report_pages(

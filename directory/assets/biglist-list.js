@@ -1,0 +1,453 @@
+/* The Big List, live: filters by every facet and by text, counts per facet value, sorting,
+ * state in the URL (shareable; back and forward work). Drawn from one compact JSON file
+ * (generator/listing.py documents its shape); only the rows on screen are in the DOM, a batch
+ * at a time, so it stays fast at 10,000 communities.
+ *
+ * Contributed text only ever reaches the page through textContent and attributes set with
+ * the DOM API; nothing is parsed as HTML. Without JavaScript (or if the data cannot be
+ * loaded) the plain list the page already carries stays in place. */
+(function () {
+  "use strict";
+
+  var BATCH = 50;
+  var SORTS = ["featured", "name", "added", "activity"];
+  var DEFAULT_SORT = "featured";
+  var ANNOUNCE_DELAY = 400;
+  var COLUMNS = ["Community", "Sponsor", "Industry", "Type", "Access", "Platform", "Activity"];
+  var numbers = new Intl.NumberFormat("en");
+
+  var app = document.getElementById("biglist-app");
+  if (!app || !window.fetch || !window.URLSearchParams) return;
+
+  fetch(app.getAttribute("data-src"), { credentials: "same-origin" })
+    .then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    })
+    .then(start)
+    .catch(function () {
+      /* The plain list stays on the page: nothing is lost. */
+    });
+
+  /* --- text ---------------------------------------------------------------------------- */
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function words(text) {
+    return fold(text).split(/\s+/).filter(Boolean);
+  }
+
+  /* --- the list ------------------------------------------------------------------------ */
+
+  function start(data) {
+    var list = makeList(data);
+    var ui = makeUi(list);
+    var state = readState(list);
+    var view = { matches: [], shown: 0, typing: false, announceTimer: 0 };
+
+    function update(options) {
+      view.matches = filter(list, state);
+      view.shown = 0;
+      ui.rows.replaceChildren();
+      showMore(view, list, ui);
+      showCounts(list, ui);
+      announce(view, ui, options && options.quiet);
+    }
+
+    ui.text.addEventListener("input", function () {
+      state.text = ui.text.value;
+      writeState(list, state, !view.typing);
+      view.typing = true;
+      update({ quiet: true });
+    });
+    ui.sort.addEventListener("change", function () {
+      state.sort = ui.sort.value;
+      changed();
+    });
+    ui.facets.addEventListener("change", function (event) {
+      var input = event.target;
+      var facet = list.byKey[input.name];
+      if (!facet) return;
+      toggle(state.selected[facet.key], Number(input.value), input.checked);
+      changed();
+    });
+    ui.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+    });
+    ui.form.addEventListener("reset", function (event) {
+      event.preventDefault();
+      state = emptyState(list);
+      syncControls(list, ui, state);
+      changed();
+      ui.text.focus();
+    });
+    ui.more.addEventListener("click", function () {
+      showMore(view, list, ui);
+      announce(view, ui, false);
+    });
+    window.addEventListener("popstate", function () {
+      state = readState(list);
+      syncControls(list, ui, state);
+      view.typing = false;
+      update();
+    });
+
+    function changed() {
+      view.typing = false;
+      writeState(list, state, true);
+      update();
+    }
+
+    syncControls(list, ui, state);
+    update({ quiet: true });
+    document.getElementById("biglist-static").hidden = true;
+    app.hidden = false;
+    app.setAttribute("data-state", "ready");
+    app.dispatchEvent(new CustomEvent("biglist:ready", { bubbles: true }));
+  }
+
+  function makeList(data) {
+    var root = new URL("../../", new URL(app.getAttribute("data-src"), location.href));
+    var list = {
+      size: data.rows,
+      slug: data.slug,
+      name: data.name,
+      sponsor: data.sponsor.map(function (index) {
+        return index < 0 ? "" : data.sponsors[index];
+      }),
+      added: data.added,
+      lastActivity: data.last_activity,
+      facets: data.facets.filter(function (facet) {
+        return facet.values.length > 0;
+      }),
+      byKey: {},
+      root: root.href,
+      orders: {},
+    };
+    list.facets.forEach(function (facet) {
+      list.byKey[facet.key] = facet;
+      facet.counts = new Int32Array(facet.values.length);
+      facet.index = {};
+      facet.values.forEach(function (value, number) {
+        facet.index[value[0]] = number;
+      });
+    });
+    list.haystack = list.name.map(function (name, row) {
+      return fold(name + "\n" + list.sponsor[row]);
+    });
+    return list;
+  }
+
+  function hasValue(facet, row, selected) {
+    var value = facet.rows[row];
+    if (!facet.multi) return selected.has(value);
+    for (var i = 0; i < value.length; i++) if (selected.has(value[i])) return true;
+    return false;
+  }
+
+  function matchesText(list, row, terms) {
+    var text = list.haystack[row];
+    for (var i = 0; i < terms.length; i++) if (text.indexOf(terms[i]) < 0) return false;
+    return true;
+  }
+
+  /* The rows that pass every filter, in the chosen order. Each facet value's count is the
+   * number of rows it would show if chosen, given the text and the other facets' choices. */
+  function filter(list, state) {
+    var terms = words(state.text);
+    var active = list.facets.filter(function (facet) {
+      return state.selected[facet.key].size > 0;
+    });
+    list.facets.forEach(function (facet) {
+      facet.counts.fill(0);
+    });
+    var order = orderOf(list, state.sort);
+    var matches = [];
+    for (var k = 0; k < order.length; k++) {
+      var row = order[k];
+      if (terms.length && !matchesText(list, row, terms)) continue;
+      var failed = null;
+      var failures = 0;
+      for (var f = 0; f < active.length && failures < 2; f++) {
+        if (!hasValue(active[f], row, state.selected[active[f].key])) {
+          failed = active[f];
+          failures++;
+        }
+      }
+      if (failures === 0) {
+        matches.push(row);
+        list.facets.forEach(function (facet) {
+          count(facet, row);
+        });
+      } else if (failures === 1) {
+        count(failed, row);
+      }
+    }
+    return matches;
+  }
+
+  function count(facet, row) {
+    var value = facet.rows[row];
+    if (!facet.multi) {
+      if (value >= 0) facet.counts[value]++;
+      return;
+    }
+    for (var i = 0; i < value.length; i++) facet.counts[value[i]]++;
+  }
+
+  /* --- sorting ------------------------------------------------------------------------- */
+
+  function orderOf(list, sort) {
+    if (!list.orders[sort]) list.orders[sort] = makeOrder(list, sort);
+    return list.orders[sort];
+  }
+
+  /* Rows arrive A–Z, so every order breaks ties by name simply by being a stable sort. */
+  function makeOrder(list, sort) {
+    var rows = [];
+    for (var row = 0; row < list.size; row++) rows.push(row);
+    var featured = list.byKey.featured;
+    var activity = list.byKey.activity;
+    var keys = {
+      name: null,
+      featured: featured &&
+        function (row) {
+          return featured.rows[row] < 0 ? 1 : 0;
+        },
+      added: function (row) {
+        return -list.added[row];
+      },
+      activity: function (row) {
+        var day = list.lastActivity[row];
+        return day >= 0 ? -day : activityRank(activity, row);
+      },
+    };
+    var key = keys[sort];
+    if (key) rows.sort(function (a, b) {
+      return key(a) - key(b);
+    });
+    return rows;
+  }
+
+  /* Without a date, rows with a better activity reading (from post counts) come first. */
+  function activityRank(activity, row) {
+    if (!activity) return 0;
+    var ranks = { active: 1, slowing: 2, dormant: 3 };
+    var value = activity.rows[row];
+    return ranks[value >= 0 ? activity.values[value][0] : ""] || 4;
+  }
+
+  /* --- state and the URL --------------------------------------------------------------- */
+
+  function emptyState(list) {
+    var state = { text: "", sort: DEFAULT_SORT, selected: {} };
+    list.facets.forEach(function (facet) {
+      state.selected[facet.key] = new Set();
+    });
+    return state;
+  }
+
+  function readState(list) {
+    var params = new URLSearchParams(location.search);
+    var state = emptyState(list);
+    state.text = params.get("text") || "";
+    if (SORTS.indexOf(params.get("sort")) >= 0) state.sort = params.get("sort");
+    list.facets.forEach(function (facet) {
+      (params.get(facet.key) || "").split(",").forEach(function (id) {
+        if (id in facet.index) state.selected[facet.key].add(facet.index[id]);
+      });
+    });
+    return state;
+  }
+
+  function writeState(list, state, push) {
+    var params = new URLSearchParams();
+    if (state.text) params.set("text", state.text);
+    list.facets.forEach(function (facet) {
+      var ids = Array.from(state.selected[facet.key]).sort(function (a, b) {
+        return a - b;
+      });
+      if (ids.length) params.set(facet.key, ids.map(function (i) {
+        return facet.values[i][0];
+      }).join(","));
+    });
+    if (state.sort !== DEFAULT_SORT) params.set("sort", state.sort);
+    var query = params.toString();
+    var url = location.pathname + (query ? "?" + query : "") + location.hash;
+    if (url === location.pathname + location.search + location.hash) return;
+    history[push ? "pushState" : "replaceState"](null, "", url);
+  }
+
+  function toggle(set, value, on) {
+    if (on) set.add(value);
+    else set.delete(value);
+  }
+
+  /* --- the page ------------------------------------------------------------------------ */
+
+  function makeUi(list) {
+    var ui = {
+      form: document.getElementById("biglist-controls"),
+      text: document.getElementById("biglist-text"),
+      sort: document.getElementById("biglist-sort"),
+      facets: document.getElementById("biglist-facets"),
+      count: document.getElementById("biglist-count"),
+      status: document.getElementById("biglist-status"),
+      rows: document.getElementById("biglist-rows"),
+      more: document.getElementById("biglist-more"),
+      checkboxes: {},
+      counts: {},
+      summaries: {},
+    };
+    list.facets.forEach(function (facet) {
+      ui.facets.appendChild(facetControl(facet, ui));
+    });
+    return ui;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function facetControl(facet, ui) {
+    var details = element("details", "biglist-facet");
+    var summary = element("summary", "biglist-facet__summary", facet.title);
+    var chosen = element("span", "biglist-facet__chosen");
+    summary.appendChild(chosen);
+    var fieldset = element("fieldset", "biglist-facet__values");
+    fieldset.appendChild(element("legend", "biglist-sr-only", facet.title));
+    var items = element("ul");
+    ui.checkboxes[facet.key] = [];
+    ui.counts[facet.key] = [];
+    facet.values.forEach(function (value, number) {
+      items.appendChild(facetValue(facet, value, number, ui));
+    });
+    fieldset.appendChild(items);
+    details.appendChild(summary);
+    details.appendChild(fieldset);
+    ui.summaries[facet.key] = chosen;
+    return details;
+  }
+
+  function facetValue(facet, value, number, ui) {
+    var item = element("li");
+    var label = element("label");
+    var box = element("input");
+    box.type = "checkbox";
+    box.name = facet.key;
+    box.value = String(number);
+    var counter = element("span", "biglist-facet__count");
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" " + value[1] + " "));
+    label.appendChild(counter);
+    item.appendChild(label);
+    ui.checkboxes[facet.key].push(box);
+    ui.counts[facet.key].push({ item: item, counter: counter, shown: -1 });
+    return item;
+  }
+
+  function syncControls(list, ui, state) {
+    ui.text.value = state.text;
+    ui.sort.value = state.sort;
+    list.facets.forEach(function (facet) {
+      var selected = state.selected[facet.key];
+      ui.checkboxes[facet.key].forEach(function (box, number) {
+        box.checked = selected.has(number);
+      });
+      ui.summaries[facet.key].textContent = selected.size ? " (" + selected.size + " chosen)" : "";
+    });
+  }
+
+  function showCounts(list, ui) {
+    list.facets.forEach(function (facet) {
+      ui.counts[facet.key].forEach(function (slot, number) {
+        var value = facet.counts[number];
+        if (slot.shown === value) return;
+        slot.shown = value;
+        slot.counter.textContent = "(" + numbers.format(value) + ")";
+        slot.item.classList.toggle("is-empty", value === 0);
+      });
+    });
+  }
+
+  function showMore(view, list, ui) {
+    var end = Math.min(view.shown + BATCH, view.matches.length);
+    var rows = document.createDocumentFragment();
+    for (var k = view.shown; k < end; k++) rows.appendChild(rowElement(list, view.matches[k]));
+    ui.rows.appendChild(rows);
+    view.shown = end;
+    var left = view.matches.length - end;
+    ui.more.hidden = left <= 0;
+    ui.more.textContent = "Show " + numbers.format(Math.min(BATCH, left)) + " more (" +
+      numbers.format(left) + " not shown yet)";
+    ui.count.textContent = countText(view);
+  }
+
+  function countText(view) {
+    var total = view.matches.length;
+    if (total === 0) return "No community matches these filters.";
+    var noun = total === 1 ? " community" : " communities";
+    if (view.shown >= total) return numbers.format(total) + noun + ".";
+    return "Showing " + numbers.format(view.shown) + " of " + numbers.format(total) + noun + ".";
+  }
+
+  /* Screen readers hear the count once typing pauses, not at every keystroke. */
+  function announce(view, ui, later) {
+    clearTimeout(view.announceTimer);
+    var say = function () {
+      ui.status.textContent = countText(view);
+    };
+    if (later) view.announceTimer = setTimeout(say, ANNOUNCE_DELAY);
+    else say();
+  }
+
+  function label(facet, row) {
+    if (!facet) return "";
+    var value = facet.rows[row];
+    if (!facet.multi) return value >= 0 ? facet.values[value][1] : "";
+    return value.map(function (i) {
+      return facet.values[i][1];
+    }).join(", ");
+  }
+
+  function cell(text, column) {
+    var td = element("td", "", text);
+    td.setAttribute("data-label", COLUMNS[column]);
+    return td;
+  }
+
+  function rowElement(list, row) {
+    var facets = list.byKey;
+    var tr = element("tr");
+    var name = cell("", 0);
+    var link = element("a", "", list.name[row]);
+    link.href = list.root + "communities/" + encodeURIComponent(list.slug[row]) + "/";
+    name.appendChild(link);
+    if (facets.featured && facets.featured.rows[row] >= 0) {
+      name.appendChild(element("span", "biglist-featured", "Featured"));
+    }
+    tr.appendChild(name);
+    tr.appendChild(cell(list.sponsor[row], 1));
+    tr.appendChild(cell(label(facets.industry, row), 2));
+    tr.appendChild(cell(label(facets.type, row), 3));
+    tr.appendChild(cell(label(facets.access, row), 4));
+    tr.appendChild(cell(label(facets.platform, row), 5));
+    tr.appendChild(activityCell(facets.activity, row));
+    return tr;
+  }
+
+  function activityCell(activity, row) {
+    var td = cell("", 6);
+    var value = activity ? activity.rows[row] : -1;
+    var id = value >= 0 ? activity.values[value][0] : "unknown";
+    var badge = element("span", "biglist-activity biglist-activity--" + id,
+      value >= 0 ? activity.values[value][1] : "Unknown");
+    td.appendChild(badge);
+    return td;
+  }
+})();
