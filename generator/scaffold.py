@@ -34,9 +34,15 @@ class EntryRefused(BigListError):
     """The answers do not make a valid, new entry; nothing was written."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        lines = [f"  {flag_name(p.field)}: {p.message}" for p in problems]
+        order = list(Community.model_fields)
+        self.problems = sorted(problems, key=lambda p: _position(p.field, order))
+        lines = [f"  {flag_name(p.field)}: {p.message}" for p in self.problems]
         super().__init__("the entry was not written:\n" + "\n".join(lines))
+
+
+def _position(field: str, order: list[str]) -> int:
+    base = field.split(".", 1)[0]
+    return order.index(base) if base in order else len(order)
 
 
 @dataclass(frozen=True)
