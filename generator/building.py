@@ -20,6 +20,7 @@ from generator.health import build_health
 from generator.listing import LIST_DATA_PATH, list_json
 from generator.pages import report_pages, site_pages
 from generator.rendering import markdown_environment, markup_environment, render_pages
+from generator.search import index_site
 from generator.site import build_with_mkdocs, write_generated
 from generator.state import CheckState, default_state_path
 from generator.stats import build_changes, build_stats
@@ -51,7 +52,7 @@ def build(
     site_url = configured_site_url(config_file)
     files = render_site(catalog, state, site_url=site_url, generated_at=now)
     write_generated(docs_dir, files)
-    build_with_mkdocs(config_file, site_dir, strict=strict)
+    build_with_mkdocs(config_file, site_dir, strict=strict, finish=index_site)
     return BuildResult(len(catalog.entries), len(files), site_dir)
 
 

@@ -11,7 +11,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -90,8 +90,18 @@ def _write_if_changed(path: Path, content: str | bytes) -> None:
 # --- mkdocs --------------------------------------------------------------------------------
 
 
-def build_with_mkdocs(config_file: Path, site_dir: Path, *, strict: bool) -> None:
-    """Run `mkdocs build` into a temporary folder, then swap it in for `site_dir`."""
+def build_with_mkdocs(
+    config_file: Path,
+    site_dir: Path,
+    *,
+    strict: bool,
+    finish: Callable[[Path], None] | None = None,
+) -> None:
+    """Run `mkdocs build` into a temporary folder, then swap it in for `site_dir`.
+
+    `finish` completes the new site before the swap (the search index), so a failure there
+    also leaves the previous site in place.
+    """
     if not config_file.is_file():
         raise BuildError(f"{config_file}: MkDocs configuration not found")
     site_dir = site_dir.resolve()
@@ -99,6 +109,8 @@ def build_with_mkdocs(config_file: Path, site_dir: Path, *, strict: bool) -> Non
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
     try:
         _run_mkdocs(config_file, staging, strict=strict)
+        if finish:
+            finish(staging)
         _swap_in(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

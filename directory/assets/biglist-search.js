@@ -1,0 +1,175 @@
+/* Site search in Material's search box, answered by Pagefind's index (generator/search.py).
+ *
+ * Pagefind loads only the index chunks a query needs, so the first result comes fast even at
+ * 10,000 communities. Community pages are searched first and shown first; other pages follow.
+ * Results are built with textContent and DOM calls only: an excerpt's <mark> highlights are
+ * rebuilt from an inert parse, never inserted as HTML. */
+(function () {
+  "use strict";
+
+  var LIMIT = 12;
+  var PLACEHOLDER = "Type to search communities by name, sponsor or description";
+
+  var box = document.querySelector("[data-biglist-search]");
+  var toggle = document.getElementById("__search");
+  if (!box || !toggle) return;
+  var form = box.querySelector("form");
+  var input = box.querySelector(".md-search__input");
+  var meta = box.querySelector(".md-search-result__meta");
+  var list = box.querySelector(".md-search-result__list");
+  var siteRoot = new URL(siteBase(), location.href);
+  var engine = null;
+  var latest = 0;
+
+  function siteBase() {
+    var config = document.getElementById("__config");
+    try {
+      return JSON.parse(config.textContent).base || ".";
+    } catch (error) {
+      return ".";
+    }
+  }
+
+  /* Pagefind is an ES module; it is fetched the first time someone searches. */
+  function pagefind() {
+    if (!engine) {
+      engine = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (module) {
+        return module.options({ baseUrl: siteRoot.pathname, excerptLength: 24 }).then(function () {
+          return module;
+        });
+      });
+      engine.catch(function () {
+        engine = null;
+      });
+    }
+    return engine;
+  }
+
+  function open(state) {
+    if (toggle.checked === state) return;
+    toggle.checked = state;
+    toggle.dispatchEvent(new Event("change"));
+  }
+
+  function say(text) {
+    meta.textContent = text;
+  }
+
+  function search() {
+    var query = input.value.trim();
+    var mine = ++latest;
+    if (!query) {
+      list.replaceChildren();
+      say(PLACEHOLDER);
+      return;
+    }
+    pagefind()
+      .then(function (engine) {
+        return Promise.all([
+          engine.search(query, { filters: { kind: "community" } }),
+          engine.search(query, { filters: { kind: "page" } }),
+        ]);
+      })
+      .then(function (found) {
+        var results = found[0].results.concat(found[1].results);
+        return Promise.all(results.slice(0, LIMIT).map(function (result) {
+          return result.data();
+        })).then(function (pages) {
+          if (mine === latest) show(pages, results.length);
+        });
+      })
+      .catch(function () {
+        if (mine === latest) say("Search is not available: the search index was not found.");
+      });
+  }
+
+  function show(pages, total) {
+    list.replaceChildren.apply(list, pages.map(resultItem));
+    if (total === 0) say("No matching pages");
+    else if (total === 1) say("1 matching page");
+    else if (total > pages.length) say(total + " matching pages, the first " + pages.length + " shown");
+    else say(total + " matching pages");
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function resultItem(page) {
+    var item = element("li", "md-search-result__item");
+    var link = element("a", "md-search-result__link");
+    link.href = new URL(page.url, location.href).href;
+    var article = element("article", "md-search-result__article md-typeset");
+    var kind = page.filters && page.filters.kind && page.filters.kind[0] === "community";
+    article.appendChild(element("p", "biglist-search__kind", kind ? "Community" : "Page"));
+    article.appendChild(element("h1", "", (page.meta && page.meta.title) || page.url));
+    article.appendChild(excerpt(page.excerpt || ""));
+    link.appendChild(article);
+    item.appendChild(link);
+    return item;
+  }
+
+  /* Pagefind's excerpt is escaped text with <mark> around the matches. Parse it inertly (no
+   * scripts run, nothing loads) and copy only the text and the marks. */
+  function excerpt(html) {
+    var paragraph = element("p");
+    var parsed = new DOMParser().parseFromString("<body>" + html, "text/html").body;
+    parsed.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") paragraph.appendChild(element("mark", "", node.textContent));
+      else paragraph.appendChild(document.createTextNode(node.textContent));
+    });
+    return paragraph;
+  }
+
+  function links() {
+    return Array.prototype.slice.call(list.querySelectorAll("a"));
+  }
+
+  function moveFocus(step) {
+    var targets = [input].concat(links());
+    var here = targets.indexOf(document.activeElement);
+    targets[(Math.max(here, 0) + step + targets.length) % targets.length].focus();
+  }
+
+  function typingElsewhere(target) {
+    return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement ||
+      target instanceof HTMLSelectElement || (target && target.isContentEditable);
+  }
+
+  input.addEventListener("input", search);
+  input.addEventListener("focus", function () {
+    open(true);
+    if (!input.value) say(PLACEHOLDER);
+  });
+  toggle.addEventListener("change", function () {
+    if (toggle.checked && document.activeElement !== input) input.focus();
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var first = links()[0];
+    if (first) first.click();
+  });
+  form.addEventListener("reset", function () {
+    setTimeout(search, 0);
+  });
+  box.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      open(false);
+      input.blur();
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      moveFocus(event.key === "ArrowDown" ? 1 : -1);
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.metaKey || event.ctrlKey || event.altKey || typingElsewhere(event.target)) return;
+    if (event.key === "/" || event.key === "s" || event.key === "f") {
+      event.preventDefault();
+      open(true);
+      input.focus();
+    }
+  });
+})();
