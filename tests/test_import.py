@@ -418,3 +418,47 @@ def test_the_library_raises_data_error_for_a_file_that_is_not_a_submission(
     with pytest.raises(DataError) as caught:
         import_submissions(Path("not-a-form.csv"), Path("data"), today=TODAY)
     assert [problem.line for problem in caught.value.problems] == [1]
+
+
+YAML_HOSTILE_NAMES = [
+    "- Dash Forum",
+    "? Question Club",
+    "&anchor Users",
+    "*alias Users",
+    "!tag Users",
+    "%directive Users",
+    "@mention Users",
+    "`backtick` Users",
+    "yes",
+    "null",
+    "2024",
+    "Key: Value Users",
+    "Hash # Users",
+    "'Single' and \"double\" quotes",
+    "Ends with a colon:",
+    "Über 🚀 Users",
+]
+
+
+def test_names_that_mean_something_in_yaml_are_written_safely(workdir: Path) -> None:
+    rows = ["Name,URL"] + [
+        '"{}",https://n{}.example/'.format(name.replace('"', '""'), index)
+        for index, name in enumerate(YAML_HOSTILE_NAMES)
+    ]
+    (workdir / "yaml-names.csv").write_text("\n".join(rows) + "\n", "utf-8")
+    report = import_submissions(Path("yaml-names.csv"), Path("data"), today=TODAY)
+    assert report.problems == []
+    names = {entry.community.name for entry in load_catalog(Path("data"), today=TODAY).entries}
+    assert set(YAML_HOSTILE_NAMES) <= names
+
+
+def test_a_cell_larger_than_any_form_field_is_one_message(workdir: Path) -> None:
+    giant = "x" * 200_000
+    (workdir / "giant.csv").write_text(f'Name,URL,Description\nBig,https://b.example,"{giant}"\n')
+    before = snapshot(workdir / "data")
+    code, output = run_import("giant.csv")
+    assert code == 1
+    assert (
+        output[0] == "giant.csv:2: -: CSV could not be read: field larger than field limit (131072)"
+    )
+    assert snapshot(workdir / "data") == before
