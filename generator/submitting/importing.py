@@ -15,7 +15,7 @@ from generator.forms import FormField, form_fields
 from generator.loading import iter_entry_files, load_yaml_file
 from generator.models import ValidationContext
 from generator.submitting.answers import Submission
-from generator.submitting.normalising import Candidate, normalise
+from generator.submitting.normalising import Candidate, LabelResolver, normalise
 from generator.submitting.reading import read_submissions
 from generator.submitting.writing import entry_yaml, slug_for, verify_round_trip, write_new
 from generator.urls import check_url, url_key
@@ -77,6 +77,7 @@ class Workspace:
     context: ValidationContext
     fields: list[FormField]
     listed: _Listed
+    resolver: LabelResolver
 
     @classmethod
     def open(
@@ -94,11 +95,12 @@ class Workspace:
             raise DataError(problems)
         context = ValidationContext(vocabularies, today or dt.date.today())
         fields = form_fields(vocabularies, editorial=editorial)
-        return cls(communities, context, fields, _listed(communities))
+        resolver = LabelResolver(vocabularies)
+        return cls(communities, context, fields, _listed(communities), resolver)
 
     def prepare(self, submission: Submission) -> Candidate:
         """Normalise and validate one submission, and refuse it if it is already listed."""
-        candidate = normalise(submission, self.fields, self.context)
+        candidate = normalise(submission, self.fields, self.context, self.resolver)
         candidate.problems.extend(_duplicates(candidate, self.listed))
         candidate.problems.extend(_missing_related(candidate, self.listed))
         if candidate.problems:

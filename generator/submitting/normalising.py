@@ -51,12 +51,15 @@ class Candidate:
 
 
 def normalise(
-    submission: Submission, fields: list[FormField], context: ValidationContext
+    submission: Submission,
+    fields: list[FormField],
+    context: ValidationContext,
+    resolver: LabelResolver | None = None,
 ) -> Candidate:
     """Map every answer onto entry values, then validate them with the model."""
     candidate = Candidate(submission, doc=Document(submission.path))
     candidate.problems.extend(submission.problems)
-    resolver = _Resolver(context.vocabularies)
+    resolver = resolver or LabelResolver(context.vocabularies)
     missing: set[str] = set()
     for form_field in fields:
         answer = submission.answers.get(form_field.id)
@@ -73,7 +76,7 @@ def normalise(
 
 
 def _set_answer(
-    candidate: Candidate, form_field: FormField, answer: Answer, resolver: _Resolver
+    candidate: Candidate, form_field: FormField, answer: Answer, resolver: LabelResolver
 ) -> None:
     items = list(_items(form_field, answer))
     values: list[Any] = []
@@ -122,7 +125,7 @@ def _convert(
     text: str,
     line: int,
     candidate: Candidate,
-    resolver: _Resolver,
+    resolver: LabelResolver,
     index: int,
 ) -> list[Any]:
     if form_field.vocabulary is not None:
@@ -178,8 +181,11 @@ def _boolean(text: str) -> bool | str:
 # --- vocabulary labels ---------------------------------------------------------------------
 
 
-class _Resolver:
-    """Map labels, ids and aliases (any case and spacing) onto vocabulary ids."""
+class LabelResolver:
+    """Map labels, ids and aliases (any case and spacing) onto vocabulary ids.
+
+    Keep one per run: each vocabulary's table is built on first use.
+    """
 
     def __init__(self, vocabularies: Vocabularies) -> None:
         self.vocabularies = vocabularies
