@@ -134,8 +134,8 @@ def new(data_dir: Path, dry_run: bool, interactive: bool | None, **values: Any) 
     """Scaffold a new entry from options, or by prompting for each field.
 
     Labels, ids and aliases are accepted for vocabulary fields. The entry is validated and
-    checked against the list before data/communities/<slug>.yml is written; an existing file
-    is never overwritten.
+    checked against the list before data/communities/<slug>.yml is written (its path is
+    printed); an existing file is never overwritten.
     """
     from generator.scaffold import scaffold
 
@@ -145,7 +145,9 @@ def new(data_dir: Path, dry_run: bool, interactive: bool | None, **values: Any) 
     result = run(lambda: scaffold(values, data_dir, ask=ask, dry_run=dry_run))
     if dry_run:
         click.echo(result.text, nl=False)
-    click.echo(f"{'Would write' if dry_run else 'Wrote'} {result.path}")
+        click.echo(f"Dry run: would write {result.path}", err=True)
+    else:
+        click.echo(result.path)
 
 
 def _ask(field: Any, problems: list[Any]) -> str:

@@ -128,8 +128,8 @@ def test_a_url_already_listed_is_refused_on_its_line(workdir: Path) -> None:
     code, output = run_import("issue-duplicate.md")
     assert code == 1
     assert output == [
-        "issue-duplicate.md:7: url: already listed: same URL as "
-        "data/communities/sophos-community.yml",
+        "issue-duplicate.md:7: url: duplicate: same URL as "
+        "data/communities/sophos-community.yml, already listed",
         "0 of 1 submission written; 1 refused.",
     ]
     assert snapshot(workdir / "data") == before
@@ -143,7 +143,8 @@ def test_a_name_already_listed_is_refused(workdir: Path) -> None:
     code, output = run_import("renamed.md")
     assert code == 1
     assert output[0] == (
-        "renamed.md:3: name: already listed: same name as data/communities/jamf-nation.yml"
+        "renamed.md:3: name: duplicate: same name as "
+        "data/communities/jamf-nation.yml, already listed"
     )
 
 
@@ -224,8 +225,7 @@ def test_google_forms_export_writes_valid_rows_and_reports_the_rest(workdir: Pat
         ("data/communities/tailspin-pilots-forum.yml", "export-google.csv:4"),
     ]
     assert [str(problem) for problem in report.problems] == [
-        "export-google.csv:5: url: already listed: same URL as the submission at "
-        "export-google.csv:2",
+        "export-google.csv:5: url: duplicate: same URL as the submission at export-google.csv:2",
         "export-google.csv:7: industry: unknown value 'Import/export' "
         "(the 24 choices are in data/industries.yml)",
         "export-google.csv:7: access: unknown value 'Everyone' "
@@ -379,10 +379,10 @@ def test_importing_twice_refuses_the_second_time(workdir: Path) -> None:
     code, output = run_import("issue-complete.md")
     assert code == 1
     assert output[:2] == [
-        "issue-complete.md:3: name: already listed: same name as "
-        "data/communities/northwind-partner-network.yml",
-        "issue-complete.md:7: url: already listed: same URL as "
-        "data/communities/northwind-partner-network.yml",
+        "issue-complete.md:3: name: duplicate: same name as "
+        "data/communities/northwind-partner-network.yml, already listed",
+        "issue-complete.md:7: url: duplicate: same URL as "
+        "data/communities/northwind-partner-network.yml, already listed",
     ]
     assert snapshot(workdir / "data") == before
 

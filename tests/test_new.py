@@ -48,7 +48,7 @@ def test_flags_write_a_valid_entry_and_print_its_path(workdir: Path) -> None:
         "--language", "English",
         "--source", "https://fabrikam.example/admins",
     )  # fmt: skip
-    assert (code, output) == (0, "Wrote data/communities/fabrikam-admins.yml\n")
+    assert (code, output) == (0, "data/communities/fabrikam-admins.yml\n")
     text = (workdir / "data/communities/fabrikam-admins.yml").read_text("utf-8")
     assert text == (
         "name: Fabrikam Admins\n"
@@ -105,11 +105,13 @@ def test_without_a_terminal_missing_required_flags_are_refused(workdir: Path) ->
 def test_a_community_already_listed_is_refused(workdir: Path) -> None:
     code, output = new("--name", "SOPHOS community", "--url", "https://community.sophos.com/")
     assert code == 1
-    assert "  --url: already listed: same URL as data/communities/sophos-community.yml" in (
-        output.splitlines()
+    assert (
+        "  --url: duplicate: same URL as data/communities/sophos-community.yml, already listed"
+        in (output.splitlines())
     )
-    assert "  --name: already listed: same name as data/communities/sophos-community.yml" in (
-        output.splitlines()
+    assert (
+        "  --name: duplicate: same name as data/communities/sophos-community.yml, already listed"
+        in (output.splitlines())
     )
 
 
@@ -117,7 +119,7 @@ def test_an_existing_file_name_is_never_overwritten(workdir: Path) -> None:
     taken = workdir / "data/communities/acme-hub.yml"
     taken.write_text("# someone else's draft\n", "utf-8")
     code, output = new("--name", "Acme Hub", "--url", "https://hub.acme.example/")
-    assert (code, output) == (0, "Wrote data/communities/acme-hub-2.yml\n")
+    assert (code, output) == (0, "data/communities/acme-hub-2.yml\n")
     assert taken.read_text("utf-8") == "# someone else's draft\n"
 
 
@@ -125,7 +127,7 @@ def test_dry_run_prints_the_entry_and_writes_nothing(workdir: Path) -> None:
     code, output = new("--name", "Acme Hub", "--url", "https://hub.acme.example/", "--dry-run")
     assert code == 0
     assert output.startswith("name: Acme Hub\nurl: https://hub.acme.example/\n")
-    assert output.endswith("Would write data/communities/acme-hub.yml\n")
+    assert output.endswith("Dry run: would write data/communities/acme-hub.yml\n")
     assert not (workdir / "data/communities/acme-hub.yml").exists()
 
 
@@ -152,7 +154,7 @@ def test_prompts_ask_for_every_field_and_again_for_a_bad_answer(workdir: Path) -
     code, output = new("--interactive", input="\n".join(answers) + "\n")
     assert code == 0, output
     assert "URL must start with http:// or https://" in output
-    assert output.rstrip().endswith("Wrote data/communities/tailspin-pilots.yml")
+    assert output.rstrip().endswith("\ndata/communities/tailspin-pilots.yml")
     entry = load_catalog(Path("data")).by_slug()["tailspin-pilots"].community
     assert (entry.types, entry.access, entry.sponsor) == (["interest"], "public", "Tailspin Toys")
 

@@ -146,7 +146,8 @@ def _listed(communities: Path) -> _Listed:
         listed.slugs.add(path.name.removesuffix(ENTRY_SUFFIX))
         doc = load_yaml_file(path)
         if isinstance(doc.value, dict):
-            _remember_values(doc.value.get("name"), doc.value.get("url"), doc.path, listed)
+            where = f"{doc.path}, already listed"
+            _remember_values(doc.value.get("name"), doc.value.get("url"), where, listed)
     return listed
 
 
@@ -167,12 +168,12 @@ def _duplicates(candidate: Candidate, listed: _Listed) -> list[Problem]:
     value, problems = candidate.value, []
     url_where = listed.urls.get(_url_key(value.get("url")) or "")
     if url_where:
-        message = f"already listed: same URL as {url_where}"
+        message = f"duplicate: same URL as {url_where}"
         problems.append(candidate.doc.problem(("url",), message))
     name = value.get("name")
     name_where = listed.names.get(_name_key(name)) if isinstance(name, str) else None
     if name_where:
-        message = f"already listed: same name as {name_where}"
+        message = f"duplicate: same name as {name_where}"
         problems.append(candidate.doc.problem(("name",), message))
     return problems
 
