@@ -19,7 +19,12 @@ _CHECKBOX = re.compile(r"^\s*[-*]\s+\[(?P<mark>[ xX])\]\s?(?P<label>.*)$")
 
 
 def looks_like_issue_form(text: str, keyed: dict[str, FormField]) -> bool:
-    return any(_field_of(line, keyed) for line in text.splitlines())
+    """True when a heading names one of the form's required fields (`### Name`, `### URL`)."""
+    for line in text.splitlines():
+        field = _field_of(line, keyed)
+        if field is not None and field.required:
+            return True
+    return False
 
 
 def _field_of(line: str, keyed: dict[str, FormField]) -> FormField | None:
