@@ -196,12 +196,24 @@ def _placeholder(info: FieldInfo, kind: Kind, vocabulary: str | None) -> str | N
     return str(example)
 
 
+# Other names form tools and people give the same question (headers of hand-made exports).
+LABEL_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("community name", "community"),
+    "url": ("website", "web address", "address", "community url", "link", "homepage"),
+    "types": ("types", "community type", "kind"),
+    "founded": ("founded", "year", "launched"),
+    "big_list": ("big list", "editions"),
+    "feeds": ("feed", "rss", "rss feed"),
+    "sources": ("source", "references"),
+}
+
+
 def field_by_label(fields: Iterable[FormField]) -> dict[str, FormField]:
-    """Fields keyed by a normalised label and by id: how submissions name their answers."""
+    """Fields keyed by a normalised label, id or alias: how submissions name their answers."""
     keyed: dict[str, FormField] = {}
     for field in fields:
-        keyed[normalise_label(field.id)] = field
-        keyed[normalise_label(field.label)] = field
+        for name in (field.id, field.label, *LABEL_ALIASES.get(field.id, ())):
+            keyed.setdefault(normalise_label(name), field)
     return keyed
 
 

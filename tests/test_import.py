@@ -462,3 +462,22 @@ def test_a_cell_larger_than_any_form_field_is_one_message(workdir: Path) -> None
         output[0] == "giant.csv:2: -: CSV could not be read: field larger than field limit (131072)"
     )
     assert snapshot(workdir / "data") == before
+
+
+def test_headers_may_be_field_ids_or_common_names(workdir: Path) -> None:
+    (workdir / "ids.csv").write_text(
+        "Submitted at,Community name,Website,types,Year,source\n"
+        "2026-11-02T10:00:00Z,Proseware Guild,https://guild.proseware.example,developer,2021,"
+        "https://proseware.example/guild\n",
+        "utf-8",
+    )
+    report = import_submissions(Path("ids.csv"), Path("data"), today=TODAY)
+    assert report.problems == []
+    assert entry_text(workdir, "proseware-guild") == (
+        "name: Proseware Guild\n"
+        "url: https://guild.proseware.example\n"
+        "types:\n  - developer\n"
+        "founded: 2021\n"
+        "sources:\n  - https://proseware.example/guild\n"
+        "added: 2026-11-02\n"
+    )
