@@ -242,19 +242,47 @@ def _datetime(value: Any) -> dt.datetime | None:
 # --- writing (the checker's side of the same format) ---------------------------------------
 
 
-def state_to_json(state: CheckState) -> str:
-    """The file's text: deterministic, so unchanged records stay byte-identical."""
+RecordTexts = dict[str, tuple[CheckRecord, "dt.datetime | None", str]]
+"""Serialised records kept between checkpoints of a run: slug → (record, common time, text)."""
+
+
+def state_to_json(state: CheckState, texts: RecordTexts | None = None) -> str:
+    """The file's text: what `json.dumps(..., indent=2, sort_keys=True)` gives, so unchanged
+    records stay byte-identical. Records already serialised (in `texts`) are reused: a run
+    saves checkpoints of thousands of records many times."""
     times = Counter(record.checked_at for record in state.records.values())
     common = max(times.items(), key=lambda item: (item[1], item[0]))[0] if times else None
-    data = {
-        "version": STATE_VERSION,
-        "checked_at": utc_stamp(common) if common else None,
-        "thresholds": {"active_days": state.active_days, "dormant_days": state.dormant_days},
-        "communities": {
-            slug: record_to_json(record, common) for slug, record in sorted(state.records.items())
-        },
-    }
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    texts = {} if texts is None else texts
+    members = [
+        f"    {_dumps(slug)}: {_record_text(slug, record, common, texts)}"
+        for slug, record in sorted(state.records.items())
+    ]
+    thresholds = {"active_days": state.active_days, "dormant_days": state.dormant_days}
+    lines = [
+        "{",
+        f'  "checked_at": {_dumps(utc_stamp(common) if common else None)},',
+        '  "communities": ' + ("{\n" + ",\n".join(members) + "\n  }," if members else "{},"),
+        f'  "thresholds": {_dumps(thresholds, 2)},',
+        f'  "version": {STATE_VERSION}',
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _record_text(
+    slug: str, record: CheckRecord, common: dt.datetime | None, texts: RecordTexts
+) -> str:
+    cached = texts.get(slug)
+    if cached is not None and cached[0] is record and cached[1] == common:
+        return cached[2]
+    text = _dumps(record_to_json(record, common), 4)
+    texts[slug] = (record, common, text)
+    return text
+
+
+def _dumps(value: Any, depth: int = 0) -> str:
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return text.replace("\n", "\n" + " " * depth) if depth else text
 
 
 def record_to_json(record: CheckRecord, common: dt.datetime | None) -> dict[str, Any]:

@@ -50,7 +50,7 @@ class CheckOptions:
     user_agent: str = USER_AGENT
     resolve: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Host name → addresses used instead of the system resolver (like curl's --resolve)."""
-    checkpoint_seconds: float = 5.0
+    checkpoint_seconds: float = 10.0
     """How often the state file is saved during a run."""
 
     def __post_init__(self) -> None:

@@ -32,7 +32,14 @@ from generator.checking.robots import RobotsCache
 from generator.checking.statefile import save_state
 from generator.errors import CheckError
 from generator.models import Entry, PlatformTerm
-from generator.state import CheckRecord, CheckState, FeedCache, default_state_path, read_state
+from generator.state import (
+    CheckRecord,
+    CheckState,
+    FeedCache,
+    RecordTexts,
+    default_state_path,
+    read_state,
+)
 from generator.validation import Catalog, load_catalog
 
 # Lanes spend most of their time waiting for a host's pause, not holding a request slot.
@@ -139,6 +146,7 @@ class _Run:
         self.options = options
         self.previous = dict(previous.records)
         self.records = dict(previous.records)
+        self.texts: RecordTexts = {}
         self.state_path = state_path
         self.started = started
         self.today = started.astimezone(dt.UTC).date()
@@ -210,7 +218,7 @@ class _Run:
 
     def _save(self) -> None:
         state = CheckState(self.records, self.options.active_days, self.options.dormant_days)
-        save_state(self.state_path, state)
+        save_state(self.state_path, state, self.texts)
 
     def _lanes(self, entries: Sequence[Entry]) -> list[list[Entry]]:
         """One lane per host; least recently checked first, then slow hosts, then big lanes."""

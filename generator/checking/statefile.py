@@ -9,11 +9,12 @@ import tempfile
 from pathlib import Path
 
 from generator.errors import CheckError, display_path
-from generator.state import CheckState, state_to_json
+from generator.state import CheckState, RecordTexts, state_to_json
 
 
-def save_state(path: Path, state: CheckState) -> None:
-    text = state_to_json(state)
+def save_state(path: Path, state: CheckState, texts: RecordTexts | None = None) -> None:
+    """Write the state; `texts` carries serialised records from one checkpoint to the next."""
+    text = state_to_json(state, texts)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomically(path, text)
