@@ -1,7 +1,7 @@
 /* Site search in Material's search box, answered by Pagefind's index (generator/search.py).
  *
  * Pagefind loads only the index chunks a query needs, so the first result comes fast even at
- * 10,000 communities. Community pages are searched first and shown first; other pages follow.
+ * 10,000 communities. Community pages are shown first; other pages follow.
  * Results are built with textContent and DOM calls only: an excerpt's <mark> highlights are
  * rebuilt from an inert parse, never inserted as HTML. */
 (function () {
@@ -34,7 +34,11 @@
   function pagefind() {
     if (!engine) {
       engine = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (module) {
-        return module.options({ baseUrl: siteRoot.pathname, excerptLength: 24 }).then(function () {
+        /* In the page itself: starting Pagefind's worker costs more than a query does. */
+        var settings = { baseUrl: siteRoot.pathname, excerptLength: 24, noWorker: true };
+        return module.options(settings).then(function () {
+          return module.init();
+        }).then(function () {
           return module;
         });
       });
@@ -65,22 +69,30 @@
     }
     pagefind()
       .then(function (engine) {
-        return Promise.all([
-          engine.search(query, { filters: { kind: "community" } }),
-          engine.search(query, { filters: { kind: "page" } }),
-        ]);
+        return engine.search(query);
       })
       .then(function (found) {
-        var results = found[0].results.concat(found[1].results);
+        var results = found.results;
         return Promise.all(results.slice(0, LIMIT).map(function (result) {
           return result.data();
         })).then(function (pages) {
-          if (mine === latest) show(pages, results.length);
+          if (mine === latest) show(communitiesFirst(pages), results.length);
         });
       })
       .catch(function () {
         if (mine === latest) say("Search is not available: the search index was not found.");
       });
+  }
+
+  function isCommunity(page) {
+    return Boolean(page.filters && page.filters.kind && page.filters.kind[0] === "community");
+  }
+
+  /* Best matches first, but a community page always before any other page. */
+  function communitiesFirst(pages) {
+    return pages.filter(isCommunity).concat(pages.filter(function (page) {
+      return !isCommunity(page);
+    }));
   }
 
   function show(pages, total) {
@@ -103,8 +115,7 @@
     var link = element("a", "md-search-result__link");
     link.href = new URL(page.url, location.href).href;
     var article = element("article", "md-search-result__article md-typeset");
-    var kind = page.filters && page.filters.kind && page.filters.kind[0] === "community";
-    article.appendChild(element("p", "biglist-search__kind", kind ? "Community" : "Page"));
+    article.appendChild(element("p", "biglist-search__kind", isCommunity(page) ? "Community" : "Page"));
     article.appendChild(element("h1", "", (page.meta && page.meta.title) || page.url));
     article.appendChild(excerpt(page.excerpt || ""));
     link.appendChild(article);
@@ -140,7 +151,10 @@
   }
 
   input.addEventListener("input", search);
+  /* Fetch the index as soon as someone shows an intent to search, before the first key. */
+  box.addEventListener("pointerenter", pagefind);
   input.addEventListener("focus", function () {
+    pagefind();
     open(true);
     if (!input.value) say(PLACEHOLDER);
   });

@@ -1,0 +1,338 @@
+"""How the published site holds up at 1,000 and 10,000 communities, in one run.
+
+    python bench/site_scale.py [N ...] [--lunr]        (default: 1000 10000)
+
+For each N, in a temporary project of N synthetic entries (bench/synthetic.py):
+- build: `biglist build --strict` against a bare `mkdocs build --strict` of the very pages our
+  build generated (the ratio), and the Pagefind indexing part alone;
+- sizes: the whole site, the Big List page's transfer (gzip: the page and its list data, and
+  everything the page loads), the largest community page;
+- in headless Chromium (Debian's, as the tests use): time until the live list is interactive
+  on a cold page, keystroke-to-updated-list latency over 50 real key presses (median, p95),
+  and time from typing a query to the first search result on a cold page (and whether a
+  community page came first).
+`--lunr` also builds the same pages with Material's own search plugin and measures its first
+result, the baseline Pagefind replaced. Targets at 10,000 are printed with each figure.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.synthetic import make_project
+from generator.search import index_site
+
+BIN = Path(sys.executable).parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+KEYS = 50
+COLD_RUNS = 5
+MB = 1024 * 1024
+KB = 1024
+
+
+# --- build ---------------------------------------------------------------------------------
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    return time.perf_counter() - start
+
+
+def measure_builds(root: Path) -> dict[str, float]:
+    ours = timed([str(BIN / "biglist"), "build", "--strict"], root)
+    bare = timed([str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", "site-bare"], root)
+    start = time.perf_counter()
+    index_site(root / "site-bare")
+    pagefind = time.perf_counter() - start
+    shutil.rmtree(root / "site-bare")
+    return {"ours": ours, "bare": bare, "pagefind": pagefind}
+
+
+def build_lunr_site(root: Path) -> Path:
+    """The same pages with Material's stock search box and lunr index (no overrides)."""
+    config = (root / "mkdocs.yml").read_text("utf-8")
+    config = config.replace("  custom_dir: directory/overrides\n", "")
+    config = config.replace("  - search:\n      enabled: false\n", "  - search\n")
+    (root / "mkdocs-lunr.yml").write_text(config, "utf-8")
+    command = [str(BIN / "mkdocs"), "build", "-q", "-f", "mkdocs-lunr.yml", "-d", "site-lunr"]
+    timed(command, root)
+    return root / "site-lunr"
+
+
+# --- sizes ---------------------------------------------------------------------------------
+
+
+def gzipped(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    return sum(path.stat().st_size for path in files), len(files)
+
+
+def largest_community_page(site: Path) -> tuple[int, str]:
+    pages = site.glob("communities/*/index.html")
+    return max((path.stat().st_size, path.parent.name) for path in pages)
+
+
+# --- the browser ---------------------------------------------------------------------------
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+READY_PROBE = """
+document.addEventListener("biglist:ready", () => { window.__readyAt = performance.now(); }, true);
+"""
+
+LATENCY_PROBE = """
+() => {
+  window.__latency = [];
+  document.getElementById("biglist-text").addEventListener("beforeinput", (event) => {
+    const start = event.timeStamp;
+    requestAnimationFrame(() => setTimeout(() => window.__latency.push(performance.now() - start)));
+  });
+}
+"""
+
+SEARCH_PROBE = """
+async (query) => {
+  const input = document.querySelector(".md-search__input");
+  const list = document.querySelector(".md-search-result__list");
+  const start = performance.now();
+  input.focus();
+  input.value = query;
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+  await new Promise((resolve) => {
+    const check = () => list.querySelector("li a") && (observer.disconnect(), resolve());
+    const observer = new MutationObserver(check);
+    observer.observe(list, { childList: true, subtree: true });
+    check();
+  });
+  const elapsed = performance.now() - start;
+  return { ms: elapsed, first: list.querySelector("li a").getAttribute("href") };
+}
+"""
+
+
+@dataclass
+class ListFigures:
+    interactive_ms: float
+    transfer: dict[str, int]
+    latencies: list[float]
+
+
+def measure_list(browser: Any, base: str) -> ListFigures:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    bodies: dict[str, bytes] = {}
+    page.on("response", lambda response: bodies.setdefault(response.url, _body(response)))
+    page.add_init_script(READY_PROBE)
+    page.goto(base)
+    page.wait_for_function("window.__readyAt !== undefined", timeout=120_000)
+    interactive = page.evaluate("window.__readyAt")
+    latencies = type_and_time(page)
+    context.close()
+    return ListFigures(interactive, _transfer(bodies, base), latencies)
+
+
+def _body(response: Any) -> bytes:
+    try:
+        return bytes(response.body())
+    except Exception:  # redirects and aborted loads have no body; they weigh nothing here
+        return b""
+
+
+def _transfer(bodies: dict[str, bytes], base: str) -> dict[str, int]:
+    page_and_data = [base, base + "assets/generated/list.json"]
+    return {
+        "page": gzipped(bodies.get(base, b"")),
+        "page_and_data": sum(gzipped(bodies.get(url, b"")) for url in page_and_data),
+        "everything": sum(gzipped(body) for body in bodies.values()),
+        "requests": len(bodies),
+    }
+
+
+def keystrokes() -> list[str]:
+    """50 presses that narrow and widen the list: type a sponsor, a name, then erase."""
+    keys: list[str] = []
+    while len(keys) < KEYS:
+        for text in ("vendor 01", "community 4"):
+            keys += list(text) + ["Backspace"] * len(text)
+    return keys[:KEYS]
+
+
+def type_and_time(page: Any) -> list[float]:
+    page.evaluate(LATENCY_PROBE)
+    page.focus("#biglist-text")
+    for number, key in enumerate(keystrokes(), start=1):
+        page.keyboard.press(key)
+        page.wait_for_function(f"window.__latency.length >= {number}")
+    return list(page.evaluate("window.__latency"))
+
+
+def measure_search(
+    browser: Any, base: str, queries: list[tuple[str, list[str]]]
+) -> list[dict[str, Any]]:
+    """Each query on a cold page (a fresh browser context: empty cache)."""
+    results = []
+    for query, slugs in queries:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(base + "about/")
+        page.wait_for_load_state("load")
+        found = page.evaluate(SEARCH_PROBE, query)
+        found["expected"] = any(f"/communities/{slug}/" in found["first"] for slug in slugs)
+        found["community_first"] = "/communities/" in found["first"]
+        results.append(found)
+        context.close()
+    return results
+
+
+def search_queries(count: int) -> list[tuple[str, list[str]]]:
+    """Names and sponsors of synthetic entries (bench/synthetic.py names them predictably:
+    `Community NNNNN Word`, sponsored by `Vendor MMMM` with M = N // 3), and what should come
+    first: that community, or one of the sponsor's three."""
+    picks = [count // 7, count // 3, count // 2, (count * 5) // 7, count - 1][:COLD_RUNS]
+    queries = []
+    for index, number in enumerate(picks):
+        if index % 2 == 0:
+            queries.append((f"Community {number:05d}", [f"community-{number:05d}"]))
+        else:
+            vendor = number // 3
+            siblings = [f"community-{3 * vendor + k:05d}" for k in range(3)]
+            queries.append((f"Vendor {vendor:04d}", siblings))
+    return queries
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "OVER TARGET"
+
+
+def report(count: int, root: Path, builds: dict[str, float], lunr: list[dict[str, Any]]) -> None:
+    site = root / "site"
+    size, files = folder_size(site)
+    biggest, slug = largest_community_page(site)
+    with served(site) as base, chromium() as browser:
+        figures = measure_list(browser, base)
+        searches = measure_search(browser, base, search_queries(count))
+    target = count >= 10_000
+    print(f"\nN={count} communities")
+    print(f"  biglist build --strict     {builds['ours']:8.1f} s")
+    ratio = builds["ours"] / builds["bare"]
+    print(f"  bare mkdocs build --strict {builds['bare']:8.1f} s   ratio {ratio:.2f}")
+    print(f"  Pagefind indexing alone    {builds['pagefind']:8.1f} s (part of ours, not of bare)")
+    print(f"  site                       {size / MB:8.1f} MB in {files} files")
+    transfer = figures.transfer
+    print(f"  Big List page, gzip        {transfer['page'] / KB:8.1f} KB HTML; with its list data "
+          f"{transfer['page_and_data'] / KB:.1f} KB"
+          + (f" ({verdict(transfer['page_and_data'] <= MB)}: ≤ 1 MB)" if target else ""))
+    print(f"  everything the page loads  {transfer['everything'] / KB:8.1f} KB gzip in "
+          f"{transfer['requests']} requests (theme CSS/JS included)")
+    print(f"  largest community page     {biggest / KB:8.1f} KB HTML ({slug})"
+          + (f" ({verdict(biggest <= 40 * KB)}: ≤ 40 KB)" if target else ""))
+    print(f"  list interactive after     {figures.interactive_ms:8.0f} ms (cold page)")
+    median = statistics.median(figures.latencies)
+    p95 = percentile(figures.latencies, 0.95)
+    keys = len(figures.latencies)
+    print(f"  keystroke → updated list   median {median:.1f} ms, p95 {p95:.1f} ms over {keys} keys"
+          + (f" ({verdict(p95 <= 50)}: p95 ≤ 50 ms)" if target else ""))
+    _report_search("Pagefind", searches, target)
+    if lunr:
+        _report_search("Material lunr (baseline)", lunr, False)
+
+
+def _report_search(name: str, searches: list[dict[str, Any]], target: bool) -> None:
+    times = [found["ms"] for found in searches]
+    firsts = sum(found["community_first"] for found in searches)
+    expected = sum(found["expected"] for found in searches)
+    worst = max(times)
+    print(f"  first search result        {name}: median {statistics.median(times):.0f} ms, "
+          f"worst {worst:.0f} ms over {len(times)} cold pages"
+          + (f" ({verdict(worst <= 300)}: ≤ 300 ms)" if target else ""))
+    print(f"    a community page first in {firsts}/{len(searches)}; the one named (or one of the "
+          f"sponsor's) first in {expected}/{len(searches)}")
+
+
+def measure(count: int, with_lunr: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="biglist-site-scale-") as folder:
+        root = make_project(Path(folder) / "project", count)
+        builds = measure_builds(root)
+        lunr: list[dict[str, Any]] = []
+        if with_lunr:
+            with served(build_lunr_site(root)) as base, chromium() as browser:
+                lunr = measure_search(browser, base, search_queries(count))
+        report(count, root, builds, lunr)
+
+
+def main() -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    args = [arg for arg in sys.argv[1:] if arg != "--lunr"]
+    for count in [int(arg) for arg in args] or [1_000, 10_000]:
+        measure(count, "--lunr" in sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()
