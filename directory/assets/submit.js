@@ -222,13 +222,14 @@
   }
 
   function issueUrl(values) {
-    var params = new URLSearchParams();
+    var params = new URLSearchParams(), title = "";
     params.set("template", template);
     values.forEach(function (entry) {
       var text = asText(entry.value, entry.field);
-      if (entry.field.id === "name") params.set("title", "Add community: " + text);
+      if (entry.field.id === "name") title = "Add community: " + text;
       if (text) params.set(entry.field.id, text);
     });
+    params.set("title", title);
     return repo + "/issues/new?" + params.toString();
   }
 
