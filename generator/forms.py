@@ -310,13 +310,13 @@ def submit_form_html(vocabularies: Vocabularies, repo_url: str) -> str:
     for field in form_fields(vocabularies):
         lines.extend(_html_field(field))
     lines += [
-        '<p class="biglist-submit-actions">',
+        '<p class="biglist-submit__actions">',
         '<button type="submit" class="md-button md-button--primary">'
         "Open the prefilled GitHub issue</button>",
         '<button type="button" class="md-button" data-action="yaml">'
         "Show the YAML for a pull request</button>",
         "</p>",
-        '<div class="biglist-submit-result" id="biglist-submit-result" aria-live="polite"></div>',
+        '<div class="biglist-submit__result" id="biglist-submit-result" aria-live="polite"></div>',
         "</form>",
         '<script src="../assets/submit.js" defer></script>',
     ]
@@ -325,30 +325,35 @@ def submit_form_html(vocabularies: Vocabularies, repo_url: str) -> str:
 
 def _html_field(field: FormField) -> list[str]:
     control = f"submit-{field.id}"
-    required = ' <span class="biglist-required">(required)</span>' if field.required else ""
+    required = ' <span class="biglist-submit__required">(required)</span>' if field.required else ""
     attributes = _data_attributes(field)
     help_id, error_id = f"{control}-help", f"{control}-error"
     if field.widget in ("checkboxes",) or (field.widget == "dropdown" and field.multiple):
         head = [
-            f'<fieldset class="biglist-field" {attributes}>',
+            f'<fieldset class="biglist-submit__field" {attributes}>',
             f"<legend>{html.escape(field.label)}{required}</legend>",
         ]
         body = [_checkbox(field, option) for option in field.options]
         tail = "</fieldset>"
     else:
         head = [
-            f'<div class="biglist-field" {attributes}>',
+            f'<div class="biglist-submit__field" {attributes}>',
             f'<label for="{control}">{html.escape(field.label)}{required}</label>',
         ]
         body = [_control(field, control, f"{help_id} {error_id}")]
         tail = "</div>"
     return [
         *head,
-        f'<p class="biglist-help" id="{help_id}">{html.escape(field.description)}</p>',
+        f'<p class="biglist-submit__help" id="{help_id}">{_help_html(field.description)}</p>',
         *body,
-        f'<p class="biglist-error" id="{error_id}" hidden></p>',
+        f'<p class="biglist-submit__error" id="{error_id}" hidden></p>',
         tail,
     ]
+
+
+def _help_html(text: str) -> str:
+    """Escaped text; the model's `code` spans (as in `pt-BR`) shown as code."""
+    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", html.escape(text))
 
 
 def _data_attributes(field: FormField) -> str:
@@ -366,7 +371,7 @@ def _data_attributes(field: FormField) -> str:
 
 def _checkbox(field: FormField, option: Option) -> str:
     return (
-        f'<label class="biglist-choice"><input type="checkbox" name="{field.id}" '
+        f'<label class="biglist-submit__choice"><input type="checkbox" name="{field.id}" '
         f'value="{html.escape(option.label)}" data-id="{html.escape(option.value)}"> '
         f"{html.escape(option.label)}</label>"
     )

@@ -59,7 +59,7 @@ def page(browser: Any, shipped_site: Path, serve_site: Any, visit: Visit) -> Ite
 
 
 def visible_errors(page: Any) -> list[str]:
-    return [error.inner_text() for error in page.locator(".biglist-error:visible").all()]
+    return [error.inner_text() for error in page.locator(".biglist-submit__error:visible").all()]
 
 
 def github_requests(visit: Visit) -> list[str]:

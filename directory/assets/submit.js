@@ -21,7 +21,7 @@
   // --- reading the form ---------------------------------------------------------------
 
   function fields() {
-    return Array.prototype.slice.call(form.querySelectorAll(".biglist-field"));
+    return Array.prototype.slice.call(form.querySelectorAll(".biglist-submit__field"));
   }
 
   function spec(box) {
@@ -184,11 +184,11 @@
   // --- checking and showing problems --------------------------------------------------
 
   function showProblem(box, message) {
-    var slot = box.querySelector(".biglist-error");
+    var slot = box.querySelector(".biglist-submit__error");
     var control = box.querySelector("input:not([type=checkbox]), select, textarea");
     slot.textContent = message ? spec(box).label + " " + message + "." : "";
     slot.hidden = !message;
-    box.classList.toggle("biglist-invalid", !!message);
+    box.classList.toggle("biglist-submit__invalid", !!message);
     if (control) control.setAttribute("aria-invalid", message ? "true" : "false");
   }
 
