@@ -75,7 +75,9 @@ def test_relative_path(target: str, start: str, expected: str) -> None:
 def test_front_matter_string_is_yaml_and_html_safe() -> None:
     value = 'Evil" </title><script>x</script>\n---\nkey: 1'
     loaded = yaml.safe_load(f"title: {front_matter_string(value)}")
-    assert loaded == {"title": "Evil&quot; &lt;/title&gt;&lt;script&gt;x&lt;/script&gt;\n---\nkey: 1"}
+    assert loaded == {
+        "title": "Evil&quot; &lt;/title&gt;&lt;script&gt;x&lt;/script&gt;\n---\nkey: 1"
+    }
 
 
 def test_json_value_cannot_close_a_script() -> None:
