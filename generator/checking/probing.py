@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -18,6 +17,8 @@ from generator.state import FeedCache
 T = TypeVar("T")
 SitemapPages = tuple[tuple[str, dt.date], ...]
 """(page URL, lastmod date) pairs read from one sitemap (and a few of its children)."""
+SitemapSummary = dict[str, "dt.date | None"]
+"""Address prefix of a community → the newest trustworthy lastmod under it."""
 EARLIEST = dt.date(1995, 1, 1)
 # Clocks and time zones differ; a date up to a day ahead of ours is still "today".
 FUTURE_SLACK = dt.timedelta(days=1)
@@ -51,26 +52,6 @@ class Memo(Generic[T]):
             return self._values[key]
 
 
-class LruMemo(Memo[T]):
-    """A Memo that keeps only the most recent `size` values (large parsed documents)."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self._size = size
-        self._order: OrderedDict[str, None] = OrderedDict()
-
-    def get(self, key: str, compute: Callable[[], T]) -> T:
-        value = super().get(key, compute)
-        with self._lock:
-            self._order[key] = None
-            self._order.move_to_end(key)
-            while len(self._order) > self._size:
-                old, _ = self._order.popitem(last=False)
-                self._values.pop(old, None)
-                self._locks.pop(old, None)
-        return value
-
-
 @dataclass
 class ProbeContext:
     """Shared by every entry of a run."""
@@ -81,7 +62,9 @@ class ProbeContext:
     feed_memory: Mapping[str, FeedCache] = field(default_factory=dict)
     evidence: Memo[Evidence | None] = field(default_factory=Memo)
     fresh_feeds: dict[str, FeedCache] = field(default_factory=dict)
-    sitemaps: LruMemo[SitemapPages] = field(default_factory=lambda: LruMemo(64))
+    sitemaps: Memo[SitemapSummary] = field(default_factory=Memo)
+    prefixes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Host → address prefixes of the communities on it (see sitemaps.page_prefix)."""
 
     def sane(self, day: dt.date | None) -> dt.date | None:
         """The date if it can be evidence (not absurdly old, not in the future)."""

@@ -9,6 +9,7 @@ progress and saves checkpoints; if the run is interrupted, what was checked is k
 from __future__ import annotations
 
 import datetime as dt
+import math
 import queue
 import threading
 import time
@@ -29,6 +30,7 @@ from generator.checking.options import CheckOptions
 from generator.checking.probing import ProbeContext
 from generator.checking.report import report_json, summary_markdown, write_text
 from generator.checking.robots import RobotsCache
+from generator.checking.sitemaps import page_prefix
 from generator.checking.statefile import save_state
 from generator.errors import CheckError
 from generator.models import Entry, PlatformTerm
@@ -42,9 +44,10 @@ from generator.state import (
 )
 from generator.validation import Catalog, load_catalog
 
-# Lanes spend most of their time waiting for a host's pause, not holding a request slot.
-LANES_PER_SLOT = 4
-MAX_LANES = 512
+# Lanes spend most of their time in a host's pause, not holding a request slot: enough of
+# them keep every slot busy when a typical answer takes about TYPICAL_ANSWER seconds.
+TYPICAL_ANSWER = 0.25
+MAX_LANES = 1024
 POLL_SECONDS = 0.2
 
 
@@ -171,7 +174,9 @@ class _Run:
             lanes.put(lane)
         results: queue.Queue[CheckRecord | _Crash] = queue.Queue()
         stop = threading.Event()
-        count = min(lanes.qsize(), self.options.concurrency * LANES_PER_SLOT, MAX_LANES)
+        self.probes.prefixes = _host_prefixes(entries)
+        per_slot = max(2, 1 + math.ceil(self.options.delay / TYPICAL_ANSWER))
+        count = min(lanes.qsize(), self.options.concurrency * per_slot, MAX_LANES)
         workers = [
             threading.Thread(target=self._work, args=(lanes, results, stop), daemon=True,
                              name=f"lane-{index}")
@@ -306,6 +311,14 @@ class _Run:
     def _feeds_used(self, *groups: Sequence[str]) -> dict[str, FeedCache]:
         fresh = self.probes.fresh_feeds
         return {url: fresh[url] for group in groups for url in group if url in fresh}
+
+
+def _host_prefixes(entries: Sequence[Entry]) -> dict[str, frozenset[str]]:
+    prefixes: dict[str, set[str]] = {}
+    for entry in entries:
+        host = urlsplit(entry.community.url).hostname or ""
+        prefixes.setdefault(host, set()).add(page_prefix(entry.community.url))
+    return {host: frozenset(found) for host, found in prefixes.items()}
 
 
 def _feed_memory(state: CheckState) -> dict[str, FeedCache]:

@@ -8,10 +8,13 @@ hold. Only a few child sitemaps of an index are read. A sitemap whose dates are 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import logging
 import zlib
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from urllib.parse import urlsplit
 
 from usp.fetch_parse import SitemapFetcher
@@ -24,7 +27,7 @@ from usp.web_client.abstract_client import (
 )
 
 from generator.checking.fetch import Fetched
-from generator.checking.probing import Evidence, ProbeContext, SitemapPages
+from generator.checking.probing import Evidence, ProbeContext, SitemapPages, SitemapSummary
 from generator.checking.robots import origin
 
 SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, */*;q=0.5"
@@ -37,28 +40,46 @@ logging.getLogger("usp").propagate = False
 
 def sitemap_evidence(context: ProbeContext, page_url: str) -> Evidence | None:
     listed = context.robots.rules(page_url).sitemaps()[:MAX_SITEMAPS]
-    prefix = _prefix(page_url)
+    prefix = page_prefix(page_url)
+    # Summarise a sitemap once for every community on its host; keep dates, not pages.
+    wanted = context.prefixes.get(urlsplit(page_url).hostname or "", frozenset()) | {prefix}
     for sitemap_url in listed or [f"{origin(page_url)}/sitemap.xml"]:
-        pages = context.sitemaps.get(sitemap_url, functools.partial(_read, context, sitemap_url))
-        day = newest_lastmod(context, pages, prefix)
-        if day is not None:
-            return Evidence("sitemap", sitemap_url, last_activity=day)
+        summary = context.sitemaps.get(
+            sitemap_url, functools.partial(_summarise, context, sitemap_url, wanted)
+        )
+        if prefix not in summary:  # an address none of the entries had (after a redirect)
+            summary = _summarise(context, sitemap_url, {prefix})
+        if summary[prefix] is not None:
+            return Evidence("sitemap", sitemap_url, last_activity=summary[prefix])
     return None
 
 
-def newest_lastmod(context: ProbeContext, pages: SitemapPages, prefix: str) -> dt.date | None:
-    days = {context.sane(day) for url, day in pages if url.startswith(prefix)}
-    days.discard(None)
-    if len(days) < 2:
-        return None
-    return max(day for day in days if day is not None)
-
-
-def _prefix(page_url: str) -> str:
+def page_prefix(page_url: str) -> str:
     """Pages count when they sit under the community's address (the whole site at a root)."""
     parts = urlsplit(page_url)
     path = parts.path.rstrip("/")
     return f"{parts.netloc}{path}"
+
+
+def _summarise(
+    context: ProbeContext, sitemap_url: str, prefixes: AbstractSet[str]
+) -> SitemapSummary:
+    pages = sorted(
+        (url, day) for url, raw in _read(context, sitemap_url)
+        if (day := context.sane(raw)) is not None
+    )
+    urls = [url for url, _ in pages]
+    summary: SitemapSummary = {}
+    for prefix in prefixes:
+        start, end = bisect.bisect_left(urls, prefix), bisect.bisect_left(urls, prefix + "\uffff")
+        summary[prefix] = newest_lastmod(day for _, day in pages[start:end])
+    return summary
+
+
+def newest_lastmod(days: Iterable[dt.date]) -> dt.date | None:
+    """The newest date, when the dates differ: one date everywhere is a generation stamp."""
+    distinct = set(days)
+    return max(distinct) if len(distinct) >= 2 else None
 
 
 def _read(context: ProbeContext, url: str) -> SitemapPages:
