@@ -4,6 +4,7 @@ for built sites and a headless Debian Chromium driven by Playwright."""
 from __future__ import annotations
 
 import functools
+import json
 import shutil
 import threading
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from generator.site import copy_hand_written
 
@@ -129,3 +131,63 @@ def browser() -> Iterator[Any]:
         )
         yield instance
         instance.close()
+
+
+# --- a bigger synthetic site for the browser tests of the live list and the search ----------
+
+SYNTHETIC_COUNT = 240
+SYNTHETIC_ROWS_PER_PAGE = 100  # so the plain (no-JavaScript) list has three pages
+HOSTILE_NAME = "Tom & Jerry's *Forum* {{ x }} | [y](z) <3"
+HOSTILE_SPONSOR = 'Acme & "Co" `q`'
+ACTIVITIES = ("active", "slowing", "dormant")
+
+
+@pytest.fixture(scope="session")
+def synthetic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """240 synthetic communities (bench/synthetic.py), some with checker activity, and one
+    with hostile-looking text, built strictly with small plain-list pages."""
+    from bench.synthetic import write_data
+    from generator import listing
+
+    folder = tmp_path_factory.mktemp("synthetic-site")
+    write_data(folder / "data", SYNTHETIC_COUNT)
+    _add_hostile_entry(folder / "data" / "communities")
+    root = make_project(folder / "project", folder / "data")
+    (root / "state.json").write_text(_synthetic_state(root / "data"), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(listing, "ROWS_PER_PAGE", SYNTHETIC_ROWS_PER_PAGE)
+        return build_project(root, "--state", "state.json")
+
+
+def _add_hostile_entry(communities: Path) -> None:
+    entry = {
+        "name": HOSTILE_NAME,
+        "url": "https://tom-and-jerry.test/",
+        "sponsor": HOSTILE_SPONSOR,
+        "industry": "cybersecurity",
+        "types": ["support"],
+        "featured": True,
+        "sources": ["https://tom-and-jerry.test/about"],
+        "added": "2026-01-02",
+    }
+    (communities / "tom-and-jerry.yml").write_text(json.dumps(entry), encoding="utf-8")
+
+
+def _synthetic_state(data: Path) -> str:
+    """Activity for three communities in four: active, slowing, dormant, then unknown."""
+    communities = {}
+    for number, path in enumerate(sorted((data / "communities").glob("community-*.yml"))):
+        if number % 4 == 3:
+            continue
+        url = yaml.safe_load(path.read_text("utf-8"))["url"]
+        activity = ACTIVITIES[number % 4]
+        communities[path.stem] = {
+            "url": url,
+            "outcome": "ok",
+            "link_status": "ok",
+            "last_activity": f"2026-{1 + number % 10:02d}-{1 + number % 27:02d}",
+            "activity_source": "feed",
+            "activity": activity,
+        }
+    state = {"version": 1, "checked_at": "2026-11-25T03:00:00Z", "communities": communities}
+    return json.dumps(state)

@@ -53,6 +53,7 @@
       ui.rows.replaceChildren();
       showMore(view, list, ui);
       showCounts(list, ui);
+      showChosen(list, ui, state);
       announce(view, ui, options && options.quiet);
     }
 
@@ -359,7 +360,13 @@
       ui.checkboxes[facet.key].forEach(function (box, number) {
         box.checked = selected.has(number);
       });
-      ui.summaries[facet.key].textContent = selected.size ? " (" + selected.size + " chosen)" : "";
+    });
+  }
+
+  function showChosen(list, ui, state) {
+    list.facets.forEach(function (facet) {
+      var size = state.selected[facet.key].size;
+      ui.summaries[facet.key].textContent = size ? " (" + size + " chosen)" : "";
     });
   }
 
