@@ -15,8 +15,9 @@ from pathlib import Path
 from generator.errors import BuildError
 
 BUNDLE_DIR = "pagefind"
-# Not worth finding: the badge's HTML snippet, heading anchors and the activity badge's label.
-EXCLUDE_SELECTORS = ("pre", ".headerlink", ".biglist-status")
+# Not worth finding: the badge's HTML snippet, heading anchors, the status line and buttons
+# ("Visit the community" on every page would make that word match everything).
+EXCLUDE_SELECTORS = ("pre", ".headerlink", ".biglist-status", ".md-button")
 TIMEOUT_SECONDS = 600
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,8 @@ SYNTHETIC_COUNT = 240
 SYNTHETIC_ROWS_PER_PAGE = 100  # so the plain (no-JavaScript) list has three pages
 HOSTILE_NAME = "Tom & Jerry's *Forum* {{ x }} | [y](z) <3"
 HOSTILE_SPONSOR = 'Acme & "Co" `q`'
+# Words no other synthetic entry uses; "spreadsheet" is also on the About page.
+HOSTILE_DESCRIPTION = "Cartoon rivals swap zygomorphic puns & keep a shared spreadsheet."
 ACTIVITIES = ("active", "slowing", "dormant")
 
 
@@ -164,6 +167,7 @@ def _add_hostile_entry(communities: Path) -> None:
         "name": HOSTILE_NAME,
         "url": "https://tom-and-jerry.test/",
         "sponsor": HOSTILE_SPONSOR,
+        "description": HOSTILE_DESCRIPTION,
         "industry": "cybersecurity",
         "types": ["support"],
         "featured": True,
@@ -191,3 +195,63 @@ def _synthetic_state(data: Path) -> str:
         }
     state = {"version": 1, "checked_at": "2026-11-25T03:00:00Z", "communities": communities}
     return json.dumps(state)
+
+
+# --- pages of the synthetic site, watched --------------------------------------------------
+
+DESKTOP = {"width": 1280, "height": 900}
+Opener = Callable[..., Any]
+
+
+class Watch:
+    """Console errors, uncaught exceptions and requests that leave the site's host."""
+
+    def __init__(self, page: Any, base: str) -> None:
+        self.base = base
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("request", lambda request: self._request(request.url))
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def _request(self, url: str) -> None:
+        if not url.startswith((self.base, "data:", "blob:", "about:")):
+            self.foreign.append(url)
+
+
+@pytest.fixture(scope="session")
+def synthetic_base(synthetic_site: Path, serve_site: Any) -> str:
+    return str(serve_site(synthetic_site))
+
+
+@pytest.fixture
+def open_page(browser: Any, synthetic_base: str) -> Iterator[Opener]:
+    """Open a page of the synthetic site in a fresh browser context (empty cache); after the
+    test, assert that no page logged an error or asked any host but the site's own."""
+    base = synthetic_base
+    contexts, watches = [], []
+
+    def open_(
+        path: str = "", *, viewport: dict[str, int] = DESKTOP, javascript: bool = True
+    ) -> Any:
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+        # Were anything to leave the host, it is recorded (Watch) and refused here.
+        context.route(re.compile(r"^(?!" + re.escape(base) + ")https?://"), lambda r: r.abort())
+        page = context.new_page()
+        contexts.append(context)
+        watches.append(Watch(page, base))
+        page.goto(base + path)
+        if javascript and page.locator("#biglist-app").count():
+            page.wait_for_selector("#biglist-app[data-state=ready]")
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    for watch in watches:
+        assert not watch.errors, watch.errors
+        assert not watch.foreign, watch.foreign

@@ -3,84 +3,31 @@ of 241 communities: facets and counts, text, sorting, URL state with back and fo
 keyboard, a phone, and the plain list without JavaScript.
 
 Expected rows are computed here in Python from the list's data file, independently of the
-page's JavaScript. Every page a test opens is also watched: no console error and no request
-to any host but the site's own."""
+page's JavaScript. Every page a test opens (`open_page`, conftest.py) is also watched: no
+console error and no request to any host but the site's own."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import HOSTILE_NAME, HOSTILE_SPONSOR, SYNTHETIC_COUNT
+from conftest import HOSTILE_NAME, HOSTILE_SPONSOR, SYNTHETIC_COUNT, Opener
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect = pytest.importorskip("playwright.sync_api").expect
 
-DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 BATCH = 50
-Opener = Callable[..., Any]
-
-
-class Watch:
-    """Console errors, uncaught exceptions and requests that leave the site's host."""
-
-    def __init__(self, page: Any, base: str) -> None:
-        self.base, self.errors, self.foreign = base, [], []
-        page.on("console", lambda message: self._console(message))
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("request", lambda request: self._request(request.url))
-
-    def _console(self, message: Any) -> None:
-        if message.type == "error":
-            self.errors.append(message.text)
-
-    def _request(self, url: str) -> None:
-        if not url.startswith(self.base) and not url.startswith(("data:", "blob:", "about:")):
-            self.foreign.append(url)
-
-
-@pytest.fixture(scope="module")
-def base(synthetic_site: Path, serve_site: Any) -> str:
-    return str(serve_site(synthetic_site))
 
 
 @pytest.fixture(scope="module")
 def data(synthetic_site: Path) -> dict[str, Any]:
     path = synthetic_site / "assets" / "generated" / "list.json"
     return dict(json.loads(path.read_text("utf-8")))
-
-
-@pytest.fixture
-def open_page(browser: Any, base: str) -> Iterator[Opener]:
-    """Open a site page in a fresh context; after the test, assert nothing went wrong."""
-    contexts, watches = [], []
-
-    def open_(
-        path: str = "", *, viewport: dict[str, int] = DESKTOP, javascript: bool = True
-    ) -> Any:
-        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
-        # Nothing may leave the host; were it tried, it is recorded and refused.
-        context.route(re.compile(r"^(?!" + re.escape(base) + ")https?://"), lambda r: r.abort())
-        page = context.new_page()
-        contexts.append(context)
-        watches.append(Watch(page, base))
-        page.goto(base + path)
-        if javascript and page.locator("#biglist-app").count():
-            page.wait_for_selector("#biglist-app[data-state=ready]")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    for watch in watches:
-        assert not watch.errors, watch.errors
-        assert not watch.foreign, watch.foreign
 
 
 # --- reading the page and the data ---------------------------------------------------------

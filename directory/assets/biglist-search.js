@@ -85,7 +85,7 @@
   }
 
   function isCommunity(page) {
-    return Boolean(page.filters && page.filters.kind && page.filters.kind[0] === "community");
+    return Boolean(page.meta && page.meta.kind === "community");
   }
 
   /* Best matches first, but a community page always before any other page. */

@@ -1,0 +1,115 @@
+"""The site search in a real browser: Material's search box, answered by Pagefind's index of
+the synthetic site. A community is found by its name, its sponsor or words of its
+description, community pages come before any other page, the keyboard works, and nothing is
+fetched from another host (nor Material's own lunr index)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import HOSTILE_NAME, Opener
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+expect = pytest.importorskip("playwright.sync_api").expect
+
+PHONE = {"width": 390, "height": 844}
+RESULTS = ".md-search-result__list li"
+
+
+def search(page: Any, text: str) -> list[dict[str, str]]:
+    """Type a query into the header's search box; the results as kind, title and link."""
+    page.fill(".md-search__input", text)
+    page.wait_for_selector(f"{RESULTS} a")
+    return list(
+        page.eval_on_selector_all(
+            f"{RESULTS} a",
+            """links => links.map(a => ({
+                kind: a.querySelector('.biglist-search__kind').textContent,
+                title: a.querySelector('h1').textContent,
+                path: new URL(a.href).pathname}))""",
+        )
+    )
+
+
+def test_a_community_is_found_by_its_name(open_page: Opener) -> None:
+    page = open_page("about/")
+    results = search(page, "Community 00123")
+    assert results[0]["path"] == "/communities/community-00123/"
+    assert results[0]["kind"] == "Community"
+    assert results[0]["title"].startswith("Community 00123")
+
+
+def test_a_community_is_found_by_its_sponsor(open_page: Opener) -> None:
+    page = open_page("stats/")
+    results = search(page, "Vendor 0041")
+    siblings = {f"/communities/community-{number:05d}/" for number in (123, 124, 125)}
+    assert {result["path"] for result in results[:3]} == siblings
+
+
+def test_a_community_is_found_by_its_description_and_shown_as_typed(open_page: Opener) -> None:
+    page = open_page("submit/")
+    results = search(page, "zygomorphic")
+    assert len(results) == 1
+    assert results[0]["path"] == "/communities/tom-and-jerry/"
+    assert results[0]["title"] == HOSTILE_NAME
+    excerpt = page.inner_html(f"{RESULTS} article p:last-child")
+    assert "<mark>zygomorphic</mark>" in excerpt
+    assert "&amp;" in excerpt or "&" not in page.inner_text(f"{RESULTS} article p:last-child")
+
+
+def test_community_pages_come_before_other_pages(open_page: Opener) -> None:
+    page = open_page("about/")
+    results = search(page, "spreadsheet")
+    kinds = [result["kind"] for result in results]
+    assert kinds == ["Community"] + ["Page"] * (len(kinds) - 1), results
+    assert results[0]["path"] == "/communities/tom-and-jerry/"
+    assert "/about/" in {result["path"] for result in results[1:]}
+
+
+def test_list_pages_are_not_indexed(open_page: Opener) -> None:
+    page = open_page("about/")
+    paths = {result["path"] for result in search(page, "Vendor 0041")}
+    assert paths <= {f"/communities/community-{n:05d}/" for n in range(123, 126)} | {
+        "/changes/"
+    }
+
+
+def test_the_keyboard_opens_searches_and_follows_a_result(open_page: Opener) -> None:
+    page = open_page("about/")
+    page.keyboard.press("/")
+    expect(page.locator(".md-search__input")).to_be_focused()
+    page.keyboard.type("zygomorphic")
+    page.wait_for_selector(f"{RESULTS} a")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(f"{RESULTS} a").first).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/communities/tom-and-jerry/")
+    page.keyboard.press("s")
+    expect(page.locator(".md-search__input")).to_be_focused()
+    page.keyboard.press("Escape")
+    assert not page.is_checked("#__search")
+
+
+def test_search_works_on_a_phone(open_page: Opener) -> None:
+    page = open_page("about/", viewport=PHONE)
+    assert not page.is_checked("#__search")
+    page.click("label.md-header__button[for=__search]")
+    assert page.is_checked("#__search")
+    expect(page.locator(".md-search__input")).to_be_focused()
+    results = search(page, "Community 00042")
+    assert results[0]["path"] == "/communities/community-00042/"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_material_lunr_index_is_neither_built_nor_fetched(
+    open_page: Opener, synthetic_site: Path
+) -> None:
+    page = open_page("about/")
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    search(page, "Community 00042")
+    assert not (synthetic_site / "search" / "search_index.json").exists()
+    assert not any("search_index" in url for url in requested)
+    assert any("/pagefind/" in url for url in requested)
