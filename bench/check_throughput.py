@@ -260,7 +260,7 @@ def timed(command: list[str], cwd: Path, stdout: Any = subprocess.DEVNULL) -> tu
     process = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    print(f"    ({Path(command[1]).name}: {usage.ru_utime + usage.ru_stime:.1f} s of CPU)")
+    print(f"    ({Path(command[1]).name}: CPU {usage.ru_utime:.1f} s user + {usage.ru_stime:.1f} s system)")
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1) or (code == 1 and "linkinator" not in " ".join(command)):
         error = process.stderr.read().decode() if process.stderr else ""

@@ -203,6 +203,8 @@ def _file_option(name: str, help_text: str) -> Callable[[F], F]:
               help="Last activity at most this many days ago: active.")
 @click.option("--dormant-days", type=click.IntRange(1), default=180, show_default=True,
               help="Last activity more than this many days ago: dormant.")
+@click.option("--processes", type=click.IntRange(0, 16), default=0, show_default=True,
+              help="Worker processes; 0 picks one per core for large lists.")
 @click.option("--resolve", multiple=True, metavar="HOST:ADDRESS",
               help="Connect to ADDRESS for HOST instead of asking DNS (repeatable).")
 def check(

@@ -1,13 +1,26 @@
 """Politeness per host name: one request in flight, a pause between requests, and giving up on
-hosts that keep timing out."""
+hosts that keep timing out.
+
+Within a process, threads take turns per host with a lock. When a run is spread over several
+processes, `SharedTurns` extends the same rule across them: a byte-range lock per host bucket
+on one file (POSIX record locks exclude other processes; a thread lock per bucket excludes the
+process's other threads, whose unlock would otherwise release the process's record lock) and
+the next allowed start time per bucket in shared memory. Hosts that share a bucket merely wait
+for each other.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import zlib
+from collections.abc import Iterator, MutableSequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+
+BUCKETS = 1 << 16
 
 
 @dataclass
@@ -18,15 +31,58 @@ class _Host:
     timeouts: int = 0
 
 
+class SharedTurns:
+    """Per-host turns across processes (see the module docstring)."""
+
+    def __init__(self, lock_path: str, next_at: MutableSequence[float]) -> None:
+        self._lock_path = lock_path
+        self._next_at = next_at
+        self._fd: int | None = None
+        self._threads: dict[int, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    @staticmethod
+    def bucket(name: str) -> int:
+        return zlib.crc32(name.lower().encode()) % BUCKETS
+
+    @contextmanager
+    def hold(self, name: str) -> Iterator[int]:
+        bucket = self.bucket(name)
+        with self._guard:
+            if self._fd is None:  # opened in the process that uses it, never inherited
+                self._fd = os.open(self._lock_path, os.O_RDWR)
+            in_process = self._threads.setdefault(bucket, threading.Lock())
+        with in_process:
+            fcntl.lockf(self._fd, fcntl.LOCK_EX, 1, bucket)
+            try:
+                yield bucket
+            finally:
+                fcntl.lockf(self._fd, fcntl.LOCK_UN, 1, bucket)
+
+    def next_at(self, bucket: int) -> float:
+        return self._next_at[bucket]
+
+    def push(self, bucket: int, moment: float) -> None:
+        """Raise a bucket's next start time; the caller holds the bucket."""
+        self._next_at[bucket] = max(self._next_at[bucket], moment)
+
+
 class HostGate:
     """Serialises requests per host name and bounds the requests in flight over all hosts."""
 
-    def __init__(self, delay: float, concurrency: int, give_up_after: int) -> None:
+    def __init__(
+        self,
+        delay: float,
+        concurrency: int,
+        give_up_after: int,
+        shared: SharedTurns | None = None,
+    ) -> None:
         self._delay = delay
         self._give_up_after = give_up_after
         self._slots = threading.BoundedSemaphore(concurrency)
         self._hosts: dict[str, _Host] = {}
         self._lock = threading.Lock()
+        self._shared = shared
 
     def _host(self, name: str) -> _Host:
         with self._lock:
@@ -36,26 +92,38 @@ class HostGate:
     def turn(self, name: str) -> Iterator[None]:
         """Hold the host (and one global slot) for one request, after the host's pause."""
         host = self._host(name)
-        with host.lock:
-            pause = host.next_at - time.monotonic()
+        shared = self._shared.hold(name) if self._shared else nullcontext(None)
+        with host.lock, shared as bucket:
+            not_before = host.next_at
+            if self._shared is not None and bucket is not None:
+                not_before = max(not_before, self._shared.next_at(bucket))
+            pause = not_before - time.monotonic()
             if pause > 0:
                 time.sleep(pause)
             try:
                 with self._slots:
                     yield
             finally:
-                host.next_at = max(host.next_at, time.monotonic() + host.delay)
+                moment = time.monotonic() + host.delay
+                host.next_at = max(host.next_at, moment)
+                if self._shared is not None and bucket is not None:
+                    self._shared.push(bucket, moment)
+
+    def _push(self, name: str, host: _Host, moment: float) -> None:
+        host.next_at = max(host.next_at, moment)
+        if self._shared is not None:
+            with self._shared.hold(name) as bucket:
+                self._shared.push(bucket, moment)
 
     def hold_off(self, name: str, seconds: float) -> None:
         """Keep every lane away from the host for `seconds` (a backoff or a Retry-After)."""
-        host = self._host(name)
-        host.next_at = max(host.next_at, time.monotonic() + seconds)
+        self._push(name, self._host(name), time.monotonic() + seconds)
 
     def slow_down(self, name: str, delay: float) -> None:
         """Raise the pause for one host (a robots.txt Crawl-delay)."""
         host = self._host(name)
         host.delay = max(host.delay, delay)
-        host.next_at = max(host.next_at, time.monotonic() + delay)
+        self._push(name, host, time.monotonic() + delay)
 
     def record_timeout(self, name: str) -> None:
         self._host(name).timeouts += 1

@@ -50,6 +50,8 @@ class CheckOptions:
     user_agent: str = USER_AGENT
     resolve: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Host name → addresses used instead of the system resolver (like curl's --resolve)."""
+    processes: int = 0
+    """Worker processes (0: one per core, up to 4, when the list has enough hosts)."""
     checkpoint_seconds: float = 10.0
     """How often the state file is saved during a run."""
 
@@ -58,6 +60,8 @@ class CheckOptions:
             raise ValueError(f"timeout must be more than 0 and at most {MAX_DEADLINE:g} s")
         if self.concurrency < 1:
             raise ValueError("concurrency must be at least 1")
+        if self.processes < 0:
+            raise ValueError("processes must be 0 (automatic) or more")
         if not 0 <= self.max_redirects <= MAX_REDIRECTS:
             raise ValueError(f"max_redirects must be from 0 to {MAX_REDIRECTS}")
         if not 0 < self.active_days <= self.dormant_days:

@@ -117,3 +117,21 @@ def test_retry_after_parsing() -> None:
     assert retry_after("soon") is None
     past = format_datetime(dt.datetime(2000, 1, 1, tzinfo=dt.UTC), usegmt=True)
     assert retry_after(past) == 0.0
+
+
+def test_several_processes_still_take_turns_per_host(tmp_path: Path, web: Web) -> None:
+    shared = web.host().route("/moved", Reply(200, html(), delay=0.05))
+    entries = {}
+    for n in range(12):
+        host = web.host()
+        host.route("/", Reply(301, headers={"Location": shared.url("/moved")}))
+        host.route("/b", Reply(200, html(), delay=0.02))
+        entries[f"r{n:02}"] = entry(host.url(), name=f"R{n}")
+        entries[f"b{n:02}"] = entry(host.url("/b"), name=f"B{n}")
+    data = make_data(tmp_path, entries)
+    run = check_communities(data, options=quick(processes=3, concurrency=6, delay=0.05))
+    assert len(run.records) == 24
+    assert {r.outcome for r in run.records} == {"moved", "ok"}
+    assert shared.max_in_flight == 1 and shared.count("/moved") == 12
+    assert min(shared.gaps()) >= 0.05
+    assert max(host.max_in_flight for host in web.hosts) == 1

@@ -1,0 +1,247 @@
+"""The engine that checks entries: lanes of one host each, run by threads in one process, and
+when the list is large by several processes (one Python process uses one core at a time).
+
+A lane is the list of entries on one host name; one thread works through it, so a host's
+pauses cost no other host anything. Hosts are dealt to processes, and requests that leave a
+process's hosts (redirects, sitemaps elsewhere) still take turns with every other process
+through `SharedTurns`. Results go back to the caller through a queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import multiprocessing
+import os
+import queue
+import tempfile
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
+from typing import Any
+
+from generator.checking.activity import Subject, Thresholds, find_activity
+from generator.checking.domains import offsite
+from generator.checking.fetch import Fetcher
+from generator.checking.history import advance
+from generator.checking.hosts import BUCKETS, HostGate, SharedTurns
+from generator.checking.links import visit
+from generator.checking.network import Network, Resolver, Watchdog
+from generator.checking.options import CheckOptions
+from generator.checking.probing import ProbeContext
+from generator.checking.robots import RobotsCache
+from generator.models import Entry
+from generator.state import CheckRecord, FeedCache
+
+# Lanes spend most of their time in a host's pause, not holding a request slot: enough of
+# them keep every slot busy when a typical answer takes about TYPICAL_ANSWER seconds.
+TYPICAL_ANSWER = 0.25
+MAX_LANES = 1024
+MAX_PROCESSES = 4
+# Below this many hosts a second process costs more than it saves.
+HOSTS_PER_PROCESS = 100
+
+
+@dataclass(frozen=True)
+class Crash:
+    """An unexpected error while checking an entry, carried to the caller."""
+
+    slug: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Done:
+    """A worker process has checked all its lanes."""
+
+
+Result = CheckRecord | Crash | Done
+Lane = list[Entry]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a worker needs besides its lanes (picklable, for other processes)."""
+
+    options: CheckOptions
+    started: dt.datetime
+    previous: Mapping[str, CheckRecord]
+    platform_apis: Mapping[str, str | None]
+    feed_memory: Mapping[str, FeedCache]
+    prefixes: Mapping[str, frozenset[str]]
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+
+def process_count(options: CheckOptions, lanes: int) -> int:
+    if options.processes:
+        return max(1, min(options.processes, lanes))
+    wanted = min(os.cpu_count() or 1, MAX_PROCESSES, lanes // HOSTS_PER_PROCESS)
+    return max(1, wanted)
+
+
+class LaneRunner:
+    """Checks lanes with threads in the current process."""
+
+    def __init__(self, plan: Plan, concurrency: int, shared: SharedTurns | None = None) -> None:
+        options = plan.options
+        self.plan = plan
+        self.today = plan.started.astimezone(dt.UTC).date()
+        network = Network(Resolver(options.resolve), options.allow_private, Watchdog())
+        gate = HostGate(options.delay, concurrency, options.give_up_after, shared)
+        self.fetcher = Fetcher(options, network, gate)
+        self.probes = ProbeContext(
+            self.fetcher, RobotsCache(self.fetcher), self.today, plan.feed_memory,
+            prefixes=plan.prefixes,
+        )
+        self.concurrency = concurrency
+        self.stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self, lanes: Sequence[Lane], put: Callable[[Result], None]) -> None:
+        pending: queue.Queue[Lane] = queue.Queue()
+        for lane in lanes:
+            pending.put(lane)
+        per_slot = max(2, 1 + math.ceil(self.plan.options.delay / TYPICAL_ANSWER))
+        count = min(len(lanes), self.concurrency * per_slot, MAX_LANES)
+        self._threads = [
+            threading.Thread(target=self._work, args=(pending, put), daemon=True,
+                             name=f"lane-{index}")
+            for index in range(count)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def alive(self) -> bool:
+        return any(thread.is_alive() for thread in self._threads)
+
+    def join(self) -> None:
+        for thread in self._threads:
+            thread.join()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.fetcher.close()
+        self.fetcher.network.watchdog.close()
+
+    def _work(self, pending: queue.Queue[Lane], put: Callable[[Result], None]) -> None:
+        while not self.stop.is_set():
+            try:
+                lane = pending.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                self._check_lane(lane, put)
+            finally:
+                self.fetcher.release_session()
+
+    def _check_lane(self, lane: Lane, put: Callable[[Result], None]) -> None:
+        for entry in lane:
+            if self.stop.is_set():
+                return
+            try:
+                record = self.check_entry(entry)
+            except Exception as error:  # a bug must reach the caller, not end a thread quietly
+                put(Crash(entry.slug, repr(error)))
+                return
+            put(record)
+
+    def check_entry(self, entry: Entry) -> CheckRecord:
+        community, plan = entry.community, self.plan
+        link = visit(self.fetcher, community.url)
+        subject = Subject(community.url, community.feeds, plan.platform_apis.get(entry.slug), link)
+        activity = find_activity(self.probes, subject, plan.thresholds)
+        standing = advance(plan.previous.get(entry.slug), community.url, link.outcome,
+                           self.today, plan.options.dead_after)
+        return CheckRecord(
+            slug=entry.slug,
+            url=community.url,
+            checked_at=plan.started,
+            outcome=link.outcome,
+            link_status=standing.link_status,
+            http_status=link.http_status,
+            final_url=link.final_url,
+            offsite=offsite(community.url, link.final_url),
+            last_activity=activity.last_activity,
+            activity_source=activity.source,
+            activity=activity.activity,
+            activity_url=activity.url,
+            recent_posts=activity.recent_posts,
+            detail=link.detail,
+            failing_runs=standing.failing_runs,
+            failing_since=standing.failing_since,
+            history=standing.history,
+            feeds=self._feeds_used(community.feeds, link.page.feeds),
+        )
+
+    def _feeds_used(self, *groups: Sequence[str]) -> dict[str, FeedCache]:
+        fresh = self.probes.fresh_feeds
+        return {url: fresh[url] for group in groups for url in group if url in fresh}
+
+
+# --- several processes ---------------------------------------------------------------------
+
+
+class ProcessPool:
+    """Deals lanes to worker processes and gathers their results on one queue."""
+
+    def __init__(self, plan: Plan, lanes: Sequence[Lane], processes: int) -> None:
+        self._context = _context()
+        self.results: Any = self._context.Queue()
+        handle, self._lock_path = tempfile.mkstemp(prefix="biglist-check-", suffix=".locks")
+        os.close(handle)
+        times = self._context.Array("d", BUCKETS, lock=False)
+        share, extra = divmod(plan.options.concurrency, processes)
+        self._processes = [
+            self._context.Process(  # type: ignore[attr-defined]
+                target=_worker,
+                args=(plan, list(lanes[index::processes]), max(1, share + (index < extra)),
+                      self._lock_path, times, self.results),
+                daemon=True,
+                name=f"check-worker-{index}",
+            )
+            for index in range(processes)
+        ]
+
+    def start(self) -> None:
+        for process in self._processes:
+            process.start()
+
+    def alive(self) -> bool:
+        return any(process.is_alive() for process in self._processes)
+
+    def close(self) -> None:
+        for process in self._processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self._processes:
+            process.join(timeout=5)
+        self.results.close()
+        self.results.cancel_join_thread()
+        os.unlink(self._lock_path)
+
+
+def _context() -> BaseContext:
+    # fork is cheap, but only safe while this process runs no other threads.
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    return multiprocessing.get_context(method)
+
+
+def _worker(
+    plan: Plan,
+    lanes: list[Lane],
+    concurrency: int,
+    lock_path: str,
+    times: Any,
+    results: Any,
+) -> None:
+    """A worker process: check its lanes with threads, then say Done."""
+    runner = LaneRunner(plan, concurrency, SharedTurns(lock_path, times))
+    try:
+        runner.start(lanes, results.put)
+        runner.join()
+    except KeyboardInterrupt:
+        return  # the parent saves what it received
+    finally:
+        runner.close()
+    results.put(Done())
