@@ -8,29 +8,27 @@ import json
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-
-from generator.site import copy_hand_written
-
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE_DATA = REPO / "tests" / "fixtures" / "sample-data"
-SHIPPED_DATA = REPO / "data"
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-def make_project(root: Path, data: Path = SAMPLE_DATA) -> Path:
-    """A minimal copy of the project (config, hand-written pages, data) to build in."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    copy_hand_written(REPO / "directory", root / "directory")
-    shutil.copytree(data, root / "data", ignore=shutil.ignore_patterns("check-state.json"))
-    return root
+from support import (
+    ACTIVITIES,
+    CHROMIUM,
+    HOSTILE_DESCRIPTION,
+    HOSTILE_NAME,
+    HOSTILE_SPONSOR,
+    SAMPLE_DATA,
+    SHIPPED_DATA,
+    SYNTHETIC_COUNT,
+    SYNTHETIC_ROWS_PER_PAGE,
+    Opener,
+    build_project,
+    make_project,
+)
 
 
 @pytest.fixture
@@ -45,35 +43,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def sample_data(tmp_path: Path) -> Path:
     """A writable copy of the sample data root."""
     return Path(shutil.copytree(SAMPLE_DATA, tmp_path / "data"))
-
-
-def build_project(root: Path, *args: str) -> Path:
-    from click.testing import CliRunner
-
-    from generator.cli import cli
-
-    runner = CliRunner()
-    with _inside(root):
-        result = runner.invoke(cli, ["build", "--strict", *args], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return root / "site"
-
-
-class _inside:
-    """Change the working directory for a block (session fixtures cannot use monkeypatch)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.previous = folder, Path.cwd()
-
-    def __enter__(self) -> None:
-        import os
-
-        os.chdir(self.folder)
-
-    def __exit__(self, *exc: Any) -> None:
-        import os
-
-        os.chdir(self.previous)
 
 
 @pytest.fixture(scope="session")
@@ -136,14 +105,6 @@ def browser() -> Iterator[Any]:
 
 # --- a bigger synthetic site for the browser tests of the live list and the search ----------
 
-SYNTHETIC_COUNT = 240
-SYNTHETIC_ROWS_PER_PAGE = 100  # so the plain (no-JavaScript) list has three pages
-HOSTILE_NAME = "Tom & Jerry's *Forum* {{ x }} | [y](z) <3"
-HOSTILE_SPONSOR = 'Acme & "Co" `q`'
-# Words no other synthetic entry uses; "spreadsheet" is also on the About page.
-HOSTILE_DESCRIPTION = "Cartoon rivals swap zygomorphic puns & keep a shared spreadsheet."
-ACTIVITIES = ("active", "slowing", "dormant")
-
 
 @pytest.fixture(scope="session")
 def synthetic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -200,7 +161,6 @@ def _synthetic_state(data: Path) -> str:
 # --- pages of the synthetic site, watched --------------------------------------------------
 
 DESKTOP = {"width": 1280, "height": 900}
-Opener = Callable[..., Any]
 
 
 class Watch:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import build_project, make_project
+from support import build_project, make_project
 
 from generator.cli import cli
 from generator.state import CheckRecord, CheckState, Segment, state_to_json
