@@ -15,9 +15,9 @@ that accept connections and never answer. In the same run:
   bench/node/package.json by this script) checking the same entry URLs for liveness only
   (HEAD, GET when HEAD fails), at its default concurrency of 100.
 
-Both get the same per-request timeout. Prints both wall times, the ratio, each tool's peak
-memory (max RSS of its process), requests served, and the most requests the server ever saw
-in flight on one host during our run.
+Both get the same per-request timeout. Prints both wall times, the ratio, each tool's CPU time
+and peak memory (the summed PSS of its whole process tree, sampled every 0.1 s), requests
+served, and the most requests the server ever saw in flight on one host during our run.
 """
 
 from __future__ import annotations
@@ -254,18 +254,44 @@ def make_data(root: Path, sites: list[Site], count: int) -> list[str]:
     return urls
 
 
+def tree_memory_mb(pid: int) -> float:
+    """Memory of a process and all its descendants, in MB: the sum of their proportional set
+    sizes (PSS), so pages shared after a fork are counted once, not once per process."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in rollup.splitlines()
+                       if line.startswith("Pss:")), 0)
+        pending += [int(child) for child in children]
+    return total / 1024
+
+
 def timed(command: list[str], cwd: Path, stdout: Any = subprocess.DEVNULL) -> tuple[float, float]:
-    """Run a command; return (wall seconds, peak RSS in MB) and print its CPU time."""
+    """Run a command; return (wall seconds, peak memory in MB of its whole process tree,
+    sampled every 0.1 s) and print its CPU time."""
+    errors = tempfile.TemporaryFile()
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=errors)
+    peak = 0.0
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        peak = max(peak, tree_memory_mb(process.pid))
+        time.sleep(0.1)
     elapsed = time.perf_counter() - start
     print(f"    ({Path(command[1]).name}: CPU {usage.ru_utime:.1f} s user + {usage.ru_stime:.1f} s system)")
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1) or (code == 1 and "linkinator" not in " ".join(command)):
-        error = process.stderr.read().decode() if process.stderr else ""
+        errors.seek(0)
+        error = errors.read().decode(errors="replace")
         raise SystemExit(f"{' '.join(command[:3])} failed ({code}):\n{error[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, peak
 
 
 def install_peer() -> None:

@@ -10,6 +10,7 @@ through `SharedTurns`. Results go back to the caller through a queue.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import multiprocessing
 import os
@@ -99,6 +100,9 @@ class LaneRunner:
         self._threads: list[threading.Thread] = []
 
     def start(self, lanes: Sequence[Lane], put: Callable[[Result], None]) -> None:
+        # The catalog and the previous state live for the whole run: keep the cyclic garbage
+        # collector from walking them again and again while pages come and go.
+        gc.freeze()
         pending: queue.Queue[Lane] = queue.Queue()
         for lane in lanes:
             pending.put(lane)
