@@ -15,13 +15,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import HOSTILE_NAME, HOSTILE_SPONSOR, SYNTHETIC_COUNT, Opener
+from support import HOSTILE_NAME, HOSTILE_SPONSOR, SYNTHETIC_COUNT, Opener
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect = pytest.importorskip("playwright.sync_api").expect
 
 PHONE = {"width": 390, "height": 844}
-BATCH = 50
+BATCH = 25  # rows drawn after each change
+MORE = 100  # rows added by Show more
 
 
 @pytest.fixture(scope="module")
@@ -241,10 +242,15 @@ def test_sorting_by_name_date_added_and_activity(open_page: Opener, data: dict[s
 def test_show_more_renders_the_next_batch(open_page: Opener) -> None:
     page = open_page()
     total = SYNTHETIC_COUNT + 1
-    assert page.inner_text("#biglist-more") == f"Show {BATCH} more ({total - BATCH} not shown yet)"
+    assert page.inner_text("#biglist-more") == f"Show {MORE} more ({total - BATCH} not shown yet)"
     page.click("#biglist-more")
-    assert len(shown(page)) == 2 * BATCH
-    assert count_text(page) == f"Showing {2 * BATCH} of {total} communities."
+    assert len(shown(page)) == BATCH + MORE
+    assert count_text(page) == f"Showing {BATCH + MORE} of {total} communities."
+    page.click("#biglist-more")
+    page.click("#biglist-more")
+    assert len(shown(page)) == total
+    assert count_text(page) == f"{total} communities."
+    assert not page.is_visible("#biglist-more")
 
 
 # --- the URL ------------------------------------------------------------------------------
@@ -257,7 +263,8 @@ def test_state_lives_in_the_url_and_back_and_forward_work(
     industry = facet(data, "industry")["values"][0][0]
     choose(page, "industry", industry, data)
     assert query(page) == {"industry": [industry]}
-    page.type("#biglist-text", "data")  # four keys, one history entry
+    page.type("#biglist-text", "data")  # four keys, one history entry once typing pauses
+    page.wait_for_function("location.search.includes('text=data')")
     assert query(page) == {"industry": [industry], "text": ["data"]}
     page.select_option("#biglist-sort", "added")
     filtered = shown_slugs(page)
@@ -276,6 +283,21 @@ def test_state_lives_in_the_url_and_back_and_forward_work(
         page.go_forward()
     expect(page.locator("#biglist-sort")).to_have_value("added")
     assert shown_slugs(page) == filtered
+
+
+def test_typing_then_choosing_keeps_both_steps_in_history(
+    open_page: Opener, data: dict[str, Any]
+) -> None:
+    page = open_page()
+    industry = facet(data, "industry")["values"][0][0]
+    page.type("#biglist-text", "vendor")
+    choose(page, "industry", industry, data)  # before the URL caught up with the typing
+    assert query(page) == {"industry": [industry], "text": ["vendor"]}
+    page.go_back()
+    expect(checkbox(page, "industry", industry, data)).not_to_be_checked()
+    expect(page.locator("#biglist-text")).to_have_value("vendor")
+    page.go_back()
+    expect(page.locator("#biglist-text")).to_have_value("")
 
 
 def test_a_shared_url_opens_the_same_list(open_page: Opener, data: dict[str, Any]) -> None:
@@ -359,3 +381,15 @@ def test_without_javascript_the_plain_list_and_facet_pages_work(
     expected = matching(data, {"industry": {industry}})
     assert page.locator("table.biglist-table tbody tr").count() == len(expected)
     assert label in page.inner_text("h1")
+
+
+def test_when_the_data_cannot_load_the_page_says_so(browser: Any, synthetic_base: str) -> None:
+    context = browser.new_context()
+    context.route("**/assets/generated/list.json", lambda route: route.fulfill(status=404))
+    page = context.new_page()
+    page.goto(synthetic_base)
+    expect(page.locator("#biglist-unavailable")).to_be_visible()
+    assert not page.is_visible("#biglist-app")
+    page.click("#biglist-unavailable a")
+    page.wait_for_url("**/browse/")
+    context.close()

@@ -4,15 +4,20 @@
  * at a time, so it stays fast at 10,000 communities.
  *
  * Contributed text only ever reaches the page through textContent and attributes set with
- * the DOM API; nothing is parsed as HTML. Without JavaScript (or if the data cannot be
- * loaded) the plain list the page already carries stays in place. */
+ * the DOM API; nothing is parsed as HTML. Without JavaScript the page shows its plain list
+ * (in <noscript>) instead. */
 (function () {
   "use strict";
 
-  var BATCH = 50;
+  /* Rows drawn after each change (about two screens: layout cost grows with every row), and
+   * rows added per "Show more". */
+  var FIRST_ROWS = 25;
+  var MORE_ROWS = 100;
   var SORTS = ["featured", "name", "added", "activity"];
   var DEFAULT_SORT = "featured";
   var ANNOUNCE_DELAY = 400;
+  /* The URL follows typing once it pauses: browsers limit how often history may change. */
+  var URL_DELAY = 300;
   var COLUMNS = ["Community", "Sponsor", "Industry", "Type", "Access", "Platform", "Activity"];
   var numbers = new Intl.NumberFormat("en");
 
@@ -26,7 +31,8 @@
     })
     .then(start)
     .catch(function () {
-      /* The plain list stays on the page: nothing is lost. */
+      /* Say so, and point to the facet pages, which work without the data file. */
+      document.getElementById("biglist-unavailable").hidden = false;
     });
 
   /* --- text ---------------------------------------------------------------------------- */
@@ -45,25 +51,33 @@
     var list = makeList(data);
     var ui = makeUi(list);
     var state = readState(list);
-    var view = { matches: [], shown: 0, typing: false, announceTimer: 0 };
+    var view = { matches: [], shown: 0, typing: false, announceTimer: 0, urlTimer: 0 };
 
     function update(options) {
       view.matches = filter(list, state);
       view.shown = 0;
       ui.rows.replaceChildren();
-      showMore(view, list, ui);
+      showMore(view, list, ui, FIRST_ROWS);
       showCounts(list, ui);
       showChosen(list, ui, state);
       announce(view, ui, options && options.quiet);
     }
 
-    ui.text.addEventListener("input", function () {
-      state.text = ui.text.value;
+    /* One history entry per bout of typing: the first write pushes, later ones replace. */
+    function writeTyping() {
+      view.urlTimer = 0;
       writeState(list, state, !view.typing);
       view.typing = true;
+    }
+
+    ui.text.addEventListener("input", function () {
+      state.text = ui.text.value;
+      clearTimeout(view.urlTimer);
+      view.urlTimer = setTimeout(writeTyping, URL_DELAY);
       update({ quiet: true });
     });
     ui.sort.addEventListener("change", function () {
+      flushTyping();
       state.sort = ui.sort.value;
       changed();
     });
@@ -71,6 +85,7 @@
       var input = event.target;
       var facet = list.byKey[input.name];
       if (!facet) return;
+      flushTyping();
       toggle(state.selected[facet.key], Number(input.value), input.checked);
       changed();
     });
@@ -79,21 +94,31 @@
     });
     ui.form.addEventListener("reset", function (event) {
       event.preventDefault();
+      flushTyping();
       state = emptyState(list);
       syncControls(list, ui, state);
       changed();
       ui.text.focus();
     });
     ui.more.addEventListener("click", function () {
-      showMore(view, list, ui);
+      showMore(view, list, ui, MORE_ROWS);
       announce(view, ui, false);
     });
     window.addEventListener("popstate", function () {
+      clearTimeout(view.urlTimer);
+      view.urlTimer = 0;
       state = readState(list);
       syncControls(list, ui, state);
       view.typing = false;
       update();
     });
+
+    /* Before any other change, the text typed so far gets its own history entry. */
+    function flushTyping() {
+      if (!view.urlTimer) return;
+      clearTimeout(view.urlTimer);
+      writeTyping();
+    }
 
     function changed() {
       view.typing = false;
@@ -103,7 +128,6 @@
 
     syncControls(list, ui, state);
     update({ quiet: true });
-    document.getElementById("biglist-static").hidden = true;
     app.hidden = false;
     app.setAttribute("data-state", "ready");
     app.dispatchEvent(new CustomEvent("biglist:ready", { bubbles: true }));
@@ -382,15 +406,15 @@
     });
   }
 
-  function showMore(view, list, ui) {
-    var end = Math.min(view.shown + BATCH, view.matches.length);
+  function showMore(view, list, ui, batch) {
+    var end = Math.min(view.shown + batch, view.matches.length);
     var rows = document.createDocumentFragment();
     for (var k = view.shown; k < end; k++) rows.appendChild(rowElement(list, view.matches[k]));
     ui.rows.appendChild(rows);
     view.shown = end;
     var left = view.matches.length - end;
     ui.more.hidden = left <= 0;
-    ui.more.textContent = "Show " + numbers.format(Math.min(BATCH, left)) + " more (" +
+    ui.more.textContent = "Show " + numbers.format(Math.min(MORE_ROWS, left)) + " more (" +
       numbers.format(left) + " not shown yet)";
     ui.count.textContent = countText(view);
   }
