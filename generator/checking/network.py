@@ -139,9 +139,12 @@ class Watchdog:
         watch = Watch(time.monotonic() + seconds)
         _thread.watch = watch
         with self._cond:
+            # Deadlines mostly arrive in order; wake the thread only for a new earliest one.
+            earliest = not self._heap or watch.deadline < self._heap[0][0]
             heapq.heappush(self._heap, (watch.deadline, next(self._order), watch))
             self._start()
-            self._cond.notify()
+            if earliest:
+                self._cond.notify()
         return watch
 
     def disarm(self, watch: Watch) -> None:
