@@ -81,7 +81,8 @@ def write_data(data: Path, count: int, seed: int = 42) -> None:
 def synthetic_entry(
     number: int, rng: random.Random, ids: dict[str, list[str]]
 ) -> dict[str, object]:
-    sponsor = f"Vendor {number // 3:04d}"
+    # About one entry in seven shares its sponsor with two siblings, as in the shipped data.
+    sponsor = f"Vendor {number // 20:04d}" if number % 20 < 3 else f"Vendor {number:05d}-solo"
     words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(18, 40)))
     entry: dict[str, object] = {
         "name": f"Community {number:05d} {rng.choice(WORDS).title()}",

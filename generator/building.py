@@ -19,7 +19,12 @@ from generator.exports import (
 from generator.health import build_health
 from generator.listing import LIST_DATA_PATH, list_json
 from generator.pages import report_pages, site_pages
-from generator.rendering import markdown_environment, markup_environment, render_pages
+from generator.rendering import (
+    Fragments,
+    markdown_environment,
+    markup_environment,
+    render_pages,
+)
 from generator.search import index_site
 from generator.site import build_with_mkdocs, write_generated
 from generator.state import CheckState, default_state_path
@@ -50,9 +55,15 @@ def build(
     catalog = load_catalog(data_dir)
     state = read_check_state(state_file or default_state_path(data_dir))
     site_url = configured_site_url(config_file)
-    files = render_site(catalog, state, site_url=site_url, generated_at=now)
+    fragments = Fragments()
+    files = render_site(catalog, state, site_url=site_url, generated_at=now, fragments=fragments)
     write_generated(docs_dir, files)
-    build_with_mkdocs(config_file, site_dir, strict=strict, finish=index_site)
+
+    def finish(staging: Path) -> None:
+        fragments.splice_into(staging)
+        index_site(staging)
+
+    build_with_mkdocs(config_file, site_dir, strict=strict, finish=finish)
     return BuildResult(len(catalog.entries), len(files), site_dir)
 
 
@@ -62,8 +73,13 @@ def render_site(
     *,
     site_url: str = DEFAULT_SITE_URL,
     generated_at: dt.datetime | None = None,
+    fragments: Fragments | None = None,
 ) -> dict[str, str | bytes]:
-    """Every generated file of the docs folder, by docs-relative path."""
+    """Every generated file of the docs folder, by docs-relative path.
+
+    With `fragments`, big HTML blocks are kept out of the Markdown and collected there, to be
+    spliced into the built site (see rendering.Fragments); without, they stay inline.
+    """
     site = build_site_view(catalog, state)
     markup = markup_environment()
     reports = report_pages(
@@ -73,7 +89,7 @@ def render_site(
         api_doc(catalog.vocabularies),
     )
     pages = [*site_pages(site, site_url), *reports]
-    files: dict[str, str | bytes] = dict(render_pages(pages, markdown_environment()))
+    files: dict[str, str | bytes] = dict(render_pages(pages, markdown_environment(fragments=fragments)))
     when = generated_at or build_time()
     files.update(exports(site, catalog.vocabularies, markup, site_url=site_url, generated_at=when))
     files[LIST_DATA_PATH] = list_json(site)

@@ -91,7 +91,7 @@ def page_href(context: Context, target: str) -> Markup:
     Big tables are written as HTML because MkDocs parses Markdown tables of links slowly; with
     directory URLs `industries/saas.md` is served at `industries/saas/`.
     """
-    relative = relative_path(_page_url(target), _page_url(str(context["page_path"])))
+    relative = relative_path(page_url(target), page_url(str(context["page_path"])))
     return Markup(html.escape("./" if relative == "." else f"{relative}/", quote=True))
 
 
@@ -113,12 +113,71 @@ def relative_path(target: str, start: str) -> str:
     return "/".join(parts) or "."
 
 
-def _page_url(docs_path: str) -> str:
+def page_url(docs_path: str) -> str:
+    """The site-relative folder a docs page is served from (`types/a.md` → `types/a`)."""
     stem = docs_path.removesuffix(".md")
     return "" if stem == "index" else stem.removesuffix("/index")
 
 
-def markdown_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+class Fragments:
+    """Big generated HTML kept out of MkDocs' Markdown pass and spliced into the built pages.
+
+    Python-Markdown parses raw HTML tag by tag; the list and facet pages carry tens of thousands
+    of tags at 10,000 entries, which made MkDocs several times slower. A deferred fragment
+    leaves a placeholder in the Markdown and goes into the page's HTML after the build.
+    """
+
+    def __init__(self) -> None:
+        self.by_page: dict[str, list[str]] = {}
+
+    def defer(self, page_path: str, html_text: str) -> Markup:
+        items = self.by_page.setdefault(page_path, [])
+        items.append(html_text)
+        return Markup(f"\n\n{self.placeholder(len(items) - 1)}\n\n")
+
+    @staticmethod
+    def placeholder(number: int) -> str:
+        return f'<div class="biglist-deferred" data-biglist-fragment="{number}"></div>'
+
+    def splice_into(self, site_dir: Path) -> None:
+        """Put every deferred fragment into its built page, in place of its placeholder."""
+        for page_path, items in self.by_page.items():
+            _splice_page(site_dir / _built_file(page_path), items, self.placeholder)
+
+
+def _built_file(docs_path: str) -> str:
+    folder = page_url(docs_path)
+    return f"{folder}/index.html" if folder else "index.html"
+
+
+def _splice_page(path: Path, items: list[str], placeholder: Any) -> None:
+    try:
+        text = path.read_text("utf-8")
+    except OSError as error:
+        raise BuildError(f"{path}: built page not found for its generated content") from error
+    for number, item in enumerate(items):
+        marker = placeholder(number)
+        if marker not in text:
+            raise BuildError(f"{path}: placeholder {number} for generated content is missing")
+        text = text.replace(marker, item, 1)
+    path.write_text(text, "utf-8")
+
+
+def _deferring_filter(fragments: Fragments | None) -> Any:
+    @pass_context
+    def deferred(context: Context, html_text: str) -> Markup:
+        if fragments is None:
+            return Markup(html_text)
+        return fragments.defer(str(context["page_path"]), html_text)
+
+    return deferred
+
+
+def markdown_environment(
+    templates_dir: Path = TEMPLATES_DIR, fragments: Fragments | None = None
+) -> Environment:
+    """The environment for generated Markdown; with `fragments`, the `deferred` filter keeps
+    big HTML out of MkDocs (see Fragments), else it leaves it in place."""
     env = Environment(
         loader=FileSystemLoader(templates_dir),
         undefined=StrictUndefined,
@@ -135,6 +194,7 @@ def markdown_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
         front_matter=front_matter_string,
         json=json_value,
         raw=Markup,
+        deferred=_deferring_filter(fragments),
     )
     return env
 
