@@ -8,6 +8,7 @@
   "use strict";
 
   var LIMIT = 12;
+  var FIRST = 4;
   var PLACEHOLDER = "Type to search communities by name, sponsor or description";
 
   var box = document.querySelector("[data-biglist-search]");
@@ -72,16 +73,26 @@
         return engine.search(query);
       })
       .then(function (found) {
-        var results = found.results;
-        return Promise.all(results.slice(0, LIMIT).map(function (result) {
-          return result.data();
-        })).then(function (pages) {
-          if (mine === latest) show(communitiesFirst(pages), results.length);
+        var results = found.results.slice(0, LIMIT);
+        var total = found.results.length;
+        /* The first few as soon as they are loaded, then the rest. */
+        return load(results.slice(0, FIRST)).then(function (first) {
+          if (mine !== latest) return null;
+          show(communitiesFirst(first), total);
+          return load(results.slice(FIRST)).then(function (rest) {
+            if (mine === latest && rest.length) show(communitiesFirst(first.concat(rest)), total);
+          });
         });
       })
       .catch(function () {
         if (mine === latest) say("Search is not available: the search index was not found.");
       });
+  }
+
+  function load(results) {
+    return Promise.all(results.map(function (result) {
+      return result.data();
+    }));
   }
 
   function isCommunity(page) {
