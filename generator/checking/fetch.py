@@ -188,9 +188,9 @@ class Fetcher:
         watch: Watch,
     ) -> Fetched:
         timeout = (self.options.connect_limit, self.options.timeout)
-        response = self.session().send(
-            prepared, stream=True, allow_redirects=False, timeout=timeout, proxies=proxies
-        )
+        # Straight to the adapter: Session.send adds hooks and redirect handling we don't use.
+        adapter = self.session().get_adapter(prepared.url or "")
+        response = adapter.send(prepared, stream=True, timeout=timeout, proxies=proxies)
         try:
             if jar is not None:
                 jar.update(response.cookies)

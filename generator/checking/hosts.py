@@ -85,8 +85,12 @@ class HostGate:
         self._shared = shared
 
     def _host(self, name: str) -> _Host:
-        with self._lock:
-            return self._hosts.setdefault(name.lower(), _Host(self._delay))
+        key = name.lower()
+        host = self._hosts.get(key)
+        if host is None:
+            with self._lock:
+                host = self._hosts.setdefault(key, _Host(self._delay))
+        return host
 
     @contextmanager
     def turn(self, name: str) -> Iterator[None]:

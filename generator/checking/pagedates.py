@@ -23,7 +23,7 @@ def page_date(page: PageFacts, today: dt.date) -> dt.date | None:
     found = find_date(
         page.tree,
         original_date=False,
-        extensive_search=True,
+        extensive_search=False,  # the text-only search mostly finds copyright years on forums
         outputformat="%Y-%m-%d",
         max_date=today.isoformat(),
     )

@@ -40,6 +40,7 @@ from generator.state import CheckRecord, FeedCache
 TYPICAL_ANSWER = 0.25
 MAX_LANES = 1024
 MAX_PROCESSES = 4
+GC_THRESHOLD = 20_000
 # Below this many hosts a second process costs more than it saves.
 HOSTS_PER_PROCESS = 100
 
@@ -101,8 +102,10 @@ class LaneRunner:
 
     def start(self, lanes: Sequence[Lane], put: Callable[[Result], None]) -> None:
         # The catalog and the previous state live for the whole run: keep the cyclic garbage
-        # collector from walking them again and again while pages come and go.
+        # collector from walking them again and again while pages come and go, and let it
+        # run less often (parsers allocate many short-lived objects, few of them cyclic).
         gc.freeze()
+        gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
         pending: queue.Queue[Lane] = queue.Queue()
         for lane in lanes:
             pending.put(lane)
