@@ -95,7 +95,13 @@ class Host:
         self.web._begin()
 
     def _end(self, seen: Seen) -> None:
+        """Called just before the answer goes out (and again, harmlessly, when the handler
+        ends): the client cannot be done with a request before then, so requests the server
+        saw overlapping did overlap at the client, and gaps seen here are at most the real
+        ones."""
         with self._lock:
+            if seen.ended is not None:
+                return
             self.in_flight -= 1
             seen.ended = time.monotonic()
         self.web._end()
@@ -195,6 +201,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         for name, value in headers.items():
             self.send_header(name, value)
+        host._end(seen)
         self.end_headers()
         for piece in _pieces(body, reply.trickle is not None):
             self.wfile.write(piece)

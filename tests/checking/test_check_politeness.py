@@ -22,7 +22,7 @@ def test_one_request_in_flight_per_host_and_a_pause_between(tmp_path: Path, web:
         site.route(f"/{n}", Reply(200, html(), delay=0.05))
         entries[f"e{n}"] = entry(site.url(f"/{n}"), name=f"E{n}")
     data = make_data(tmp_path, entries)
-    check_communities(data, options=quick(delay=0.15, concurrency=6))
+    check_communities(data, options=quick(delay=0.15, concurrency=6, timeout=10))
     assert site.max_in_flight == 1
     assert len(site.requests) >= 6
     assert min(site.gaps()) >= 0.15
@@ -34,7 +34,7 @@ def test_requests_in_flight_are_bounded_over_all_hosts(tmp_path: Path, web: Web)
         host = web.host().route("/", Reply(200, html(), delay=0.1))
         entries[f"e{n}"] = entry(host.url(), name=f"E{n}")
     data = make_data(tmp_path, entries)
-    check_communities(data, options=quick(concurrency=2))
+    check_communities(data, options=quick(concurrency=2, timeout=10))
     assert web.max_in_flight == 2
 
 
@@ -45,7 +45,8 @@ def test_a_redirect_to_a_busy_host_waits_its_turn(tmp_path: Path, web: Web) -> N
                  for _ in range(4)]
     entries = {f"r{n}": entry(host.url(), name=f"R{n}") for n, host in enumerate(elsewhere)}
     entries["shared"] = entry(shared.url())
-    check_communities(make_data(tmp_path, entries), options=quick(concurrency=8))
+    run = check_communities(make_data(tmp_path, entries), options=quick(concurrency=8, timeout=10))
+    assert {record.outcome for record in run.records} == {"moved", "ok"}
     assert shared.max_in_flight == 1
 
 
@@ -129,7 +130,9 @@ def test_several_processes_still_take_turns_per_host(tmp_path: Path, web: Web) -
         entries[f"r{n:02}"] = entry(host.url(), name=f"R{n}")
         entries[f"b{n:02}"] = entry(host.url("/b"), name=f"B{n}")
     data = make_data(tmp_path, entries)
-    run = check_communities(data, options=quick(processes=3, concurrency=6, delay=0.05))
+    run = check_communities(
+        data, options=quick(processes=3, concurrency=6, delay=0.05, timeout=10)
+    )
     assert len(run.records) == 24
     assert {r.outcome for r in run.records} == {"moved", "ok"}
     assert shared.max_in_flight == 1 and shared.count("/moved") == 12
