@@ -113,7 +113,7 @@ class Fetcher:
         """A response to return, or the seconds to wait before the next attempt."""
         last = attempt >= self.options.retries
         if self.gate.given_up(host):
-            raise FetchFailure("timeout", f"{host} kept timing out; skipped for this run")
+            raise FetchFailure("timeout", _given_up_text(host))
         try:
             fetched = self._attempt(url, host, headers, jar, wants_body, limit)
         except FetchFailure as failure:
@@ -148,6 +148,8 @@ class Fetcher:
         self._vet(host, proxied=bool(proxies))
         prepared = _prepare(url, {**self._headers, **(headers or {})}, jar)
         with self.gate.turn(host):
+            if self.gate.given_up(host):  # decided while this request waited for its turn
+                raise FetchFailure("timeout", _given_up_text(host))
             watch = self.network.watchdog.arm(self.options.timeout)
             try:
                 fetched = self._exchange(prepared, proxies, jar, wants_body, limit, watch)
@@ -318,6 +320,10 @@ def _describe(kind: FailureKind, cause: BaseException) -> str:
         return "no answer in time"
     text = str(cause).strip() or type(cause).__name__
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _given_up_text(host: str) -> str:
+    return f"{host} kept timing out; skipped for this run"
 
 
 def _deadline_text(seconds: float | None) -> str:

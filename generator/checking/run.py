@@ -1,6 +1,7 @@
 """A whole check run: every entry's link and activity, the state kept up to date as it goes.
 
-Entries are grouped into lanes, one per host name (see workers.py for who runs them).
+Entries are grouped by host name, the hosts put in order, and the entries dealt out as every
+host's first entry, then every host's second, ... (see workers.py for who checks them).
 Results flow back to the calling thread, which alone updates the state, reports progress and
 saves checkpoints; if the run is interrupted, what was checked so far is kept.
 """
@@ -24,8 +25,8 @@ from generator.checking.sitemaps import page_prefix
 from generator.checking.statefile import save_state
 from generator.checking.workers import (
     Crash,
+    EntryRunner,
     Lane,
-    LaneRunner,
     Plan,
     ProcessPool,
     Result,
@@ -123,7 +124,7 @@ def _now() -> dt.datetime:
 
 
 class _Run:
-    """The calling thread's side of a run: lanes out, records in, state saved."""
+    """The calling thread's side of a run: entries out, records in, state saved."""
 
     def __init__(
         self,
@@ -161,9 +162,9 @@ class _Run:
         return sorted(checked, key=lambda record: record.slug)
 
     def _in_threads(self, plan: Plan, lanes: list[Lane], total: int) -> list[CheckRecord]:
-        runner = LaneRunner(plan, self.options.concurrency)
+        runner = EntryRunner(plan, self.options.concurrency)
         results: queue.Queue[Result] = queue.Queue()
-        runner.start(lanes, results.put)
+        runner.start(self._order(lanes), results.put)
         try:
             return self._collect(total, results, runner.alive)
         finally:
@@ -172,7 +173,7 @@ class _Run:
     def _in_processes(
         self, plan: Plan, lanes: list[Lane], total: int, processes: int
     ) -> list[CheckRecord]:
-        pool = ProcessPool(plan, lanes, processes)
+        pool = ProcessPool(plan, lanes, processes, self._order)
         pool.start()
         try:
             return self._collect(total, pool.results, pool.alive)
@@ -226,8 +227,16 @@ class _Run:
         state = CheckState(self.records, self.options.active_days, self.options.dormant_days)
         save_state(self.state_path, state, self.texts)
 
+    def _order(self, lanes: Sequence[Lane]) -> list[Entry]:
+        """Least recently checked first (an interrupted run carries on where it stopped), then
+        round by round over the hosts in their order."""
+        rank = {entry.slug: (index, host) for host, lane in enumerate(lanes)
+                for index, entry in enumerate(lane)}
+        everything = [entry for lane in lanes for entry in lane]
+        return sorted(everything, key=lambda e: (self._last_checked(e), *rank[e.slug]))
+
     def _lanes(self, entries: Sequence[Entry]) -> list[Lane]:
-        """One lane per host; least recently checked first, then slow hosts, then big lanes."""
+        """Entries by host; least recently checked first, then slow hosts, then busy hosts."""
         lanes: dict[str, Lane] = {}
         for entry in sorted(entries, key=lambda entry: (self._last_checked(entry), entry.slug)):
             host = (urlsplit(entry.community.url).hostname or "").lower()

@@ -1,8 +1,10 @@
-"""The engine that checks entries: lanes of one host each, run by threads in one process, and
-when the list is large by several processes (one Python process uses one core at a time).
+"""The engine that checks entries: threads in one process, and when the list is large several
+processes (one Python process uses one core at a time).
 
-A lane is the list of entries on one host name; one thread works through it, so a host's
-pauses cost no other host anything. Hosts are dealt to processes, and requests that leave a
+Threads take entries from one queue in the order the caller chose (every host's first entry,
+then every host's second, ...), so each host is reached early and a host that hangs costs its
+timeouts at the start of the run, not at its end; the host gate keeps one request in flight per
+host whatever the order. Hosts are dealt to processes whole, and requests that leave a
 process's hosts (redirects, sitemaps elsewhere) still take turns with every other process
 through `SharedTurns`. Results go back to the caller through a queue.
 """
@@ -35,10 +37,10 @@ from generator.checking.robots import RobotsCache
 from generator.models import Entry
 from generator.state import CheckRecord, FeedCache
 
-# Lanes spend most of their time in a host's pause, not holding a request slot: enough of
+# Threads spend most of their time in a host's pause, not holding a request slot: enough of
 # them keep every slot busy when a typical answer takes about TYPICAL_ANSWER seconds.
 TYPICAL_ANSWER = 0.25
-MAX_LANES = 1024
+MAX_THREADS = 1024
 MAX_PROCESSES = 4
 GC_THRESHOLD = 20_000
 # Below this many hosts a second process costs more than it saves.
@@ -55,16 +57,17 @@ class Crash:
 
 @dataclass(frozen=True)
 class Done:
-    """A worker process has checked all its lanes."""
+    """A worker process has checked all its entries."""
 
 
 Result = CheckRecord | Crash | Done
 Lane = list[Entry]
+"""The entries on one host name."""
 
 
 @dataclass(frozen=True)
 class Plan:
-    """Everything a worker needs besides its lanes (picklable, for other processes)."""
+    """Everything a worker needs besides its entries (picklable, for other processes)."""
 
     options: CheckOptions
     started: dt.datetime
@@ -82,8 +85,8 @@ def process_count(options: CheckOptions, lanes: int) -> int:
     return max(1, wanted)
 
 
-class LaneRunner:
-    """Checks lanes with threads in the current process."""
+class EntryRunner:
+    """Checks entries with threads in the current process."""
 
     def __init__(self, plan: Plan, concurrency: int, shared: SharedTurns | None = None) -> None:
         options = plan.options
@@ -100,20 +103,20 @@ class LaneRunner:
         self.stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
-    def start(self, lanes: Sequence[Lane], put: Callable[[Result], None]) -> None:
+    def start(self, entries: Sequence[Entry], put: Callable[[Result], None]) -> None:
         # The catalog and the previous state live for the whole run: keep the cyclic garbage
         # collector from walking them again and again while pages come and go, and let it
         # run less often (parsers allocate many short-lived objects, few of them cyclic).
         gc.freeze()
         gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
-        pending: queue.Queue[Lane] = queue.Queue()
-        for lane in lanes:
-            pending.put(lane)
+        pending: queue.SimpleQueue[Entry] = queue.SimpleQueue()
+        for entry in entries:
+            pending.put(entry)
         per_slot = max(2, 1 + math.ceil(self.plan.options.delay / TYPICAL_ANSWER))
-        count = min(len(lanes), self.concurrency * per_slot, MAX_LANES)
+        count = min(len(entries), self.concurrency * per_slot, MAX_THREADS)
         self._threads = [
             threading.Thread(target=self._work, args=(pending, put), daemon=True,
-                             name=f"lane-{index}")
+                             name=f"checker-{index}")
             for index in range(count)
         ]
         for thread in self._threads:
@@ -131,26 +134,20 @@ class LaneRunner:
         self.fetcher.close()
         self.fetcher.network.watchdog.close()
 
-    def _work(self, pending: queue.Queue[Lane], put: Callable[[Result], None]) -> None:
+    def _work(self, pending: queue.SimpleQueue[Entry], put: Callable[[Result], None]) -> None:
         while not self.stop.is_set():
             try:
-                lane = pending.get_nowait()
+                entry = pending.get_nowait()
             except queue.Empty:
-                return
-            try:
-                self._check_lane(lane, put)
-            finally:
-                self.fetcher.release_session()
-
-    def _check_lane(self, lane: Lane, put: Callable[[Result], None]) -> None:
-        for entry in lane:
-            if self.stop.is_set():
                 return
             try:
                 record = self.check_entry(entry)
             except Exception as error:  # a bug must reach the caller, not end a thread quietly
                 put(Crash(entry.slug, repr(error)))
                 return
+            finally:
+                # Connections live for one entry: open files stay bounded by the threads.
+                self.fetcher.release_session()
             put(record)
 
     def check_entry(self, entry: Entry) -> CheckRecord:
@@ -190,9 +187,15 @@ class LaneRunner:
 
 
 class ProcessPool:
-    """Deals lanes to worker processes and gathers their results on one queue."""
+    """Deals hosts to worker processes and gathers their results on one queue."""
 
-    def __init__(self, plan: Plan, lanes: Sequence[Lane], processes: int) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        lanes: Sequence[Lane],
+        processes: int,
+        order: Callable[[Sequence[Lane]], list[Entry]],
+    ) -> None:
         self._context = _context()
         self.results: Any = self._context.Queue()
         handle, self._lock_path = tempfile.mkstemp(prefix="biglist-check-", suffix=".locks")
@@ -202,7 +205,7 @@ class ProcessPool:
         self._processes = [
             self._context.Process(  # type: ignore[attr-defined]
                 target=_worker,
-                args=(plan, list(lanes[index::processes]), max(1, share + (index < extra)),
+                args=(plan, order(lanes[index::processes]), max(1, share + (index < extra)),
                       self._lock_path, times, self.results),
                 daemon=True,
                 name=f"check-worker-{index}",
@@ -236,16 +239,16 @@ def _context() -> BaseContext:
 
 def _worker(
     plan: Plan,
-    lanes: list[Lane],
+    entries: list[Entry],
     concurrency: int,
     lock_path: str,
     times: Any,
     results: Any,
 ) -> None:
-    """A worker process: check its lanes with threads, then say Done."""
-    runner = LaneRunner(plan, concurrency, SharedTurns(lock_path, times))
+    """A worker process: check its entries with threads, then say Done."""
+    runner = EntryRunner(plan, concurrency, SharedTurns(lock_path, times))
     try:
-        runner.start(lanes, results.put)
+        runner.start(entries, results.put)
         runner.join()
     except KeyboardInterrupt:
         return  # the parent saves what it received
