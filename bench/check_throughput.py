@@ -341,6 +341,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=10.0, help="per request, both tools")
     parser.add_argument("--hanging", type=int, default=None, help="hosts that never answer")
     parser.add_argument("--skip-linkinator", action="store_true")
+    parser.add_argument("--nightly", action="store_true",
+                        help="also time a second run of ours with the first run's state")
     args = parser.parse_args()
     hanging = args.hanging if args.hanging is not None else max(1, args.hosts // 200)
     sites = make_sites(args.hosts, hanging)
@@ -371,6 +373,11 @@ def measure(args: argparse.Namespace, sites: list[Site], hanging: int) -> None:
               f"{ours['requests']} requests, at most {ours['max_in_flight_per_host']} "
               "in flight per host")
         print(f"    {summarise_ours(root)}")
+        if args.nightly:
+            night_s, night_mb = run_ours(root, args)
+            night = control("/reset")
+            print(f"  biglist check, next night (state) {night_s:8.2f} s   peak {night_mb:6.0f} MB"
+                  f"   {night['requests']} requests")
         if args.skip_linkinator:
             return
         peer_s, peer_mb, checked = run_linkinator(root, urls, args.timeout)

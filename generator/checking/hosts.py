@@ -11,6 +11,7 @@ for each other.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import threading
@@ -53,11 +54,27 @@ class SharedTurns:
                 self._fd = os.open(self._lock_path, os.O_RDWR)
             in_process = self._threads.setdefault(bucket, threading.Lock())
         with in_process:
-            fcntl.lockf(self._fd, fcntl.LOCK_EX, 1, bucket)
+            self._lock(self._fd, bucket)
             try:
                 yield bucket
             finally:
                 fcntl.lockf(self._fd, fcntl.LOCK_UN, 1, bucket)
+
+    @staticmethod
+    def _lock(fd: int, bucket: int) -> None:
+        # Poll instead of blocking: the kernel's deadlock detection sees processes, not
+        # threads, and would report a deadlock between two processes whose threads each wait
+        # for a bucket the other process's *other* thread holds for one request.
+        pause = 0.002
+        while True:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, bucket)
+                return
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
 
     def next_at(self, bucket: int) -> float:
         return self._next_at[bucket]

@@ -11,17 +11,18 @@ import logging
 
 from htmldate import find_date
 
-from generator.checking.pages import PageFacts
+from generator.checking.pages import PageFacts, parse_html
 
 logging.getLogger("htmldate").addHandler(logging.NullHandler())
 logging.getLogger("htmldate").propagate = False
 
 
 def page_date(page: PageFacts, today: dt.date) -> dt.date | None:
-    if page.tree is None:
+    tree = parse_html(page.body) if page.body else None
+    if tree is None:
         return None
     found = find_date(
-        page.tree,
+        tree,
         original_date=False,
         extensive_search=False,  # the text-only search mostly finds copyright years on forums
         outputformat="%Y-%m-%d",

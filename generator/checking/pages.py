@@ -54,7 +54,9 @@ class PageFacts:
     platform: str | None = None
     has_password_field: bool = False
     challenge: bool = False
-    tree: lxml.html.HtmlElement | None = field(default=None, compare=False, repr=False)
+    body: bytes = field(default=b"", compare=False, repr=False)
+    """The HTML itself, for dates on the page; kept as bytes (a parsed tree is ten times
+    larger and only the last activity source needs it)."""
 
     @property
     def soft_404(self) -> bool:
@@ -73,7 +75,7 @@ EMPTY_PAGE = PageFacts()
 def analyse_page(body: bytes, url: str, headers: Mapping[str, str]) -> PageFacts:
     """Read the facts off a page; a page that is not HTML yields what the headers tell."""
     platform = platform_from_headers(headers)
-    tree = _parse(body)
+    tree = parse_html(body)
     if tree is None:
         return PageFacts(platform=platform)
     text = body[:_MARKER_WINDOW].decode("utf-8", errors="replace").lower()
@@ -85,11 +87,11 @@ def analyse_page(body: bytes, url: str, headers: Mapping[str, str]) -> PageFacts
         platform=platform or _generator_platform(tree) or _marker_platform(text),
         has_password_field=bool(tree.xpath(".//input[@type='password']")),
         challenge=bool(_CHALLENGE_TITLE.search(title)) or _has_any(text, _CHALLENGE_MARKERS),
-        tree=tree,
+        body=body,
     )
 
 
-def _parse(body: bytes) -> lxml.html.HtmlElement | None:
+def parse_html(body: bytes) -> lxml.html.HtmlElement | None:
     if not body.strip():
         return None
     try:
