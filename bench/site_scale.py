@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import json
 import os
 import shutil
 import statistics
@@ -273,19 +274,27 @@ def measure_search(
     return results
 
 
-def search_queries(count: int) -> list[tuple[str, list[str]]]:
-    """Names and sponsors of synthetic entries (bench/synthetic.py names them predictably:
-    `Community NNNNN Word`, sponsored by `Vendor MMMM` with M = N // 3), and what should come
-    first: that community, or one of the sponsor's three."""
+def search_queries(site: Path) -> list[tuple[str, list[str]]]:
+    """Five communities spread over the list, from the site's own list data: alternately by
+    name (that community should come first) and by sponsor (one of the sponsor's should), a
+    sponsor with several communities where one is near."""
+    data = json.loads((site / "assets" / "generated" / "list.json").read_text("utf-8"))
+    by_sponsor: dict[int, list[str]] = {}
+    for slug, sponsor in zip(data["slug"], data["sponsor"], strict=True):
+        by_sponsor.setdefault(sponsor, []).append(slug)
+    count = data["rows"]
     picks = [count // 7, count // 3, count // 2, (count * 5) // 7, count - 1][:COLD_RUNS]
     queries = []
-    for index, number in enumerate(picks):
-        if index % 2 == 0:
-            queries.append((f"Community {number:05d}", [f"community-{number:05d}"]))
-        else:
-            vendor = number // 3
-            siblings = [f"community-{3 * vendor + k:05d}" for k in range(3)]
-            queries.append((f"Vendor {vendor:04d}", siblings))
+    for index, row in enumerate(picks):
+        sponsor = data["sponsor"][row]
+        if index % 2 == 0 or sponsor < 0:
+            queries.append((data["name"][row], [data["slug"][row]]))
+            continue
+        shared = next(
+            (i for i in range(sponsor, len(data["sponsors"])) if len(by_sponsor.get(i, [])) > 1),
+            sponsor,
+        )
+        queries.append((data["sponsors"][shared], by_sponsor[shared]))
     return queries
 
 
@@ -307,8 +316,9 @@ def report(count: int, root: Path, builds: dict[str, float], lunr: list[dict[str
     biggest, slug = largest_community_page(site)
     with served(site) as base, chromium() as browser:
         figures = measure_list(browser, base)
-        searches = measure_search(browser, base, search_queries(count))
-        typed = measure_search(browser, base, search_queries(count), typed=True)
+        queries = search_queries(site)
+        searches = measure_search(browser, base, queries)
+        typed = measure_search(browser, base, queries, typed=True)
     target = count >= 10_000
     print(f"\nN={count} communities")
     print(f"  biglist build --strict     {builds['ours']:8.1f} s")
@@ -366,8 +376,9 @@ def measure(count: int, with_lunr: bool) -> None:
         builds = measure_builds(root)
         lunr: list[dict[str, Any]] = []
         if with_lunr:
-            with served(build_lunr_site(root)) as base, chromium() as browser:
-                lunr = measure_search(browser, base, search_queries(count))
+            lunr_site = build_lunr_site(root)
+            with served(lunr_site) as base, chromium() as browser:
+                lunr = measure_search(browser, base, search_queries(lunr_site))
         report(count, root, builds, lunr)
 
 
