@@ -89,7 +89,9 @@ def render_site(
         api_doc(catalog.vocabularies),
     )
     pages = [*site_pages(site, site_url), *reports]
-    files: dict[str, str | bytes] = dict(render_pages(pages, markdown_environment(fragments=fragments)))
+    files: dict[str, str | bytes] = dict(
+        render_pages(pages, markdown_environment(fragments=fragments))
+    )
     when = generated_at or build_time()
     files.update(exports(site, catalog.vocabularies, markup, site_url=site_url, generated_at=when))
     files[LIST_DATA_PATH] = list_json(site)
