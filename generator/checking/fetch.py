@@ -213,7 +213,7 @@ class Fetcher:
         proxies = get_environ_proxies(url)
         return {scheme: proxies[scheme]} if scheme in proxies else {}
 
-    # --- sessions: one per thread, dropped when a lane moves to another host ----------------
+    # --- sessions: one per thread, its connections closed after each entry ------------------
 
     def session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
@@ -224,15 +224,11 @@ class Fetcher:
                 self._sessions.append(session)
         return session
 
-    def release_session(self) -> None:
-        """Close this thread's connections (a lane is done with its host)."""
+    def close_connections(self) -> None:
+        """Close this thread's connections (an entry is done); the session stays for reuse."""
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is not None:
             session.close()
-            self._local.session = None
-            with self._lock:
-                if session in self._sessions:  # close() may have taken it already
-                    self._sessions.remove(session)
 
     def close(self) -> None:
         with self._lock:

@@ -147,7 +147,7 @@ class EntryRunner:
                 return
             finally:
                 # Connections live for one entry: open files stay bounded by the threads.
-                self.fetcher.release_session()
+                self.fetcher.close_connections()
             put(record)
 
     def check_entry(self, entry: Entry) -> CheckRecord:
