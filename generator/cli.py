@@ -191,11 +191,11 @@ def _file_option(name: str, help_text: str) -> Callable[[F], F]:
 @_file_option("--report", "Write the JSON report of this run to FILE.")
 @_file_option("--summary", "Write a Markdown health summary to FILE (for CI job pages).")
 @click.option("--allow-private", is_flag=True, help="Allow private and loopback targets.")
-@click.option("--concurrency", type=click.IntRange(1, 256), default=16, show_default=True,
+@click.option("--concurrency", type=click.IntRange(1, 1000), default=16, show_default=True,
               help="Requests in flight at once, over all hosts (one per host at most).")
 @click.option("--delay", type=click.FloatRange(0, 60), default=1.0, show_default=True,
               help="Seconds between two requests to the same host.")
-@click.option("--timeout", type=click.FloatRange(0.1, 30), default=20.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(0.1, 30), default=15.0, show_default=True,
               help="Total deadline of one request in seconds, body included.")
 @click.option("--retries", type=click.IntRange(0, 5), default=2, show_default=True,
               help="Extra attempts after a timeout, a reset, a 5xx or a 429.")

@@ -26,7 +26,7 @@ class CheckOptions:
     """Requests in flight at once, over all hosts."""
     delay: float = 1.0
     """Seconds between the end of one request to a host and the start of the next."""
-    timeout: float = 20.0
+    timeout: float = 15.0
     """Total deadline of one request in seconds (connect, headers and body), at most 30."""
     connect_timeout: float = 10.0
     retries: int = 2
