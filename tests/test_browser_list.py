@@ -251,6 +251,7 @@ def test_show_more_renders_the_next_batch(open_page: Opener) -> None:
     assert len(shown(page)) == total
     assert count_text(page) == f"{total} communities."
     assert not page.is_visible("#biglist-more")
+    expect(page.locator(f"#biglist-rows tr:nth-child({BATCH + 2 * MORE + 1}) a")).to_be_focused()
 
 
 # --- the URL ------------------------------------------------------------------------------

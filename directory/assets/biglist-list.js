@@ -101,8 +101,11 @@
       ui.text.focus();
     });
     ui.more.addEventListener("click", function () {
+      var first = view.shown;
       showMore(view, list, ui, MORE_ROWS);
       announce(view, ui, false);
+      /* The button goes once every row is shown: keep the keyboard where the new rows are. */
+      if (ui.more.hidden) ui.rows.rows[first].querySelector("a").focus();
     });
     window.addEventListener("popstate", function () {
       clearTimeout(view.urlTimer);
