@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.checking.activity import Thresholds
+from generator.checking.memory import few_malloc_arenas
 from generator.checking.options import CheckOptions
 from generator.checking.report import report_json, summary_markdown, write_text
 from generator.checking.sitemaps import page_prefix
@@ -92,6 +93,7 @@ def check_communities(
     clock: Callable[[], dt.datetime] | None = None,
 ) -> CheckRun:
     """Check the entries under `data_dir` (all, or those in `only`) and update the state."""
+    few_malloc_arenas()
     catalog = load_catalog(data_dir)
     entries = select_entries(catalog, only)
     path = state_path or default_state_path(data_dir)
