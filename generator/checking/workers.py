@@ -214,6 +214,9 @@ class ProcessPool:
         ]
 
     def start(self) -> None:
+        # Freeze before forking: a collection in this process would otherwise write to every
+        # object the children share, and copy-on-write would duplicate them all.
+        gc.freeze()
         for process in self._processes:
             process.start()
 
