@@ -152,10 +152,13 @@ def test_an_interrupted_run_leaves_a_usable_state(tmp_path: Path, web: Web) -> N
     kept = load_check_state(data / "check-state.json")
     assert 2 <= len(kept) < 6
     assert not list(data.glob(".check-state.json.*"))  # no temporary file left behind
-    # The next run carries on: the entries not checked yet go first.
+    # The next run carries on: the entries not checked yet are dealt out first. Results come
+    # back in the order threads finish, and several threads may wait their turn on one host,
+    # so only the first result is certain to be one of them; every entry is probed again.
     order: list[str] = []
     check(data, quick(concurrency=1), on_progress=lambda p: order.append(p.latest.slug))
-    assert set(order[: 6 - len(kept)]) == set(entries) - set(kept)
+    assert order[0] in set(entries) - set(kept)
+    assert sorted(order) == sorted(entries)
 
 
 def test_checkpoints_are_written_during_the_run(tmp_path: Path, web: Web) -> None:
