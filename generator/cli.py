@@ -191,22 +191,61 @@ def _file_option(name: str, help_text: str) -> Callable[[F], F]:
 @_file_option("--report", "Write the JSON report of this run to FILE.")
 @_file_option("--summary", "Write a Markdown health summary to FILE (for CI job pages).")
 @click.option("--allow-private", is_flag=True, help="Allow private and loopback targets.")
-@click.option("--concurrency", type=click.IntRange(1, 1000), default=16, show_default=True,
-              help="Requests in flight at once, over all hosts (one per host at most).")
-@click.option("--delay", type=click.FloatRange(0, 60), default=1.0, show_default=True,
-              help="Seconds between two requests to the same host.")
-@click.option("--timeout", type=click.FloatRange(0.1, 30), default=15.0, show_default=True,
-              help="Total deadline of one request in seconds, body included.")
-@click.option("--retries", type=click.IntRange(0, 5), default=2, show_default=True,
-              help="Extra attempts after a timeout, a reset, a 5xx or a 429.")
-@click.option("--active-days", type=click.IntRange(1), default=30, show_default=True,
-              help="Last activity at most this many days ago: active.")
-@click.option("--dormant-days", type=click.IntRange(1), default=180, show_default=True,
-              help="Last activity more than this many days ago: dormant.")
-@click.option("--processes", type=click.IntRange(0, 16), default=0, show_default=True,
-              help="Worker processes; 0 picks one per core for large lists.")
-@click.option("--resolve", multiple=True, metavar="HOST:ADDRESS",
-              help="Connect to ADDRESS for HOST instead of asking DNS (repeatable).")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 1000),
+    default=16,
+    show_default=True,
+    help="Requests in flight at once, over all hosts (one per host at most).",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(0, 60),
+    default=1.0,
+    show_default=True,
+    help="Seconds between two requests to the same host.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 30),
+    default=15.0,
+    show_default=True,
+    help="Total deadline of one request in seconds, body included.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 5),
+    default=2,
+    show_default=True,
+    help="Extra attempts after a timeout, a reset, a 5xx or a 429.",
+)
+@click.option(
+    "--active-days",
+    type=click.IntRange(1),
+    default=30,
+    show_default=True,
+    help="Last activity at most this many days ago: active.",
+)
+@click.option(
+    "--dormant-days",
+    type=click.IntRange(1),
+    default=180,
+    show_default=True,
+    help="Last activity more than this many days ago: dormant.",
+)
+@click.option(
+    "--processes",
+    type=click.IntRange(0, 16),
+    default=0,
+    show_default=True,
+    help="Worker processes; 0 picks one per core for large lists.",
+)
+@click.option(
+    "--resolve",
+    multiple=True,
+    metavar="HOST:ADDRESS",
+    help="Connect to ADDRESS for HOST instead of asking DNS (repeatable).",
+)
 def check(
     data_dir: Path,
     state: Path | None,
@@ -228,8 +267,13 @@ def check(
     def check_all() -> Any:
         try:
             return check_communities(
-                data_dir, state_path=state, only=only, options=options, report_path=report,
-                summary_path=summary, on_progress=_progress_printer(sys.stderr.isatty()),
+                data_dir,
+                state_path=state,
+                only=only,
+                options=options,
+                report_path=report,
+                summary_path=summary,
+                on_progress=_progress_printer(sys.stderr.isatty()),
             )
         except UnknownSlugError as error:
             raise click.UsageError(f"--only: {error}") from None

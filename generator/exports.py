@@ -22,7 +22,8 @@ import yaml
 from jinja2 import Environment
 
 from generator.models import SLUG_PATTERN, VOCABULARY_FIELDS, Community, Vocabularies
-from generator.status import ACTIVITY_VALUES, LINK_LABELS, OUTCOMES, SOURCE_WORDS, check_fields
+from generator.outcomes import ACTIVITY_LEVELS, OUTCOMES
+from generator.status import LINK_LABELS, SOURCE_WORDS, check_fields
 from generator.views import CommunityView, SiteView
 
 SCHEMA_ID = "https://biglist-b2b.github.io/biglist/schema/community.schema.json"
@@ -91,7 +92,7 @@ CHECK_PROPERTIES: dict[str, dict[str, Any]] = {
         "description": "Where the activity date came from, most trusted first.",
     },
     "activity": {
-        "enum": list(ACTIVITY_VALUES),
+        "enum": list(ACTIVITY_LEVELS),
         "description": "active (≤ 30 days), slowing (≤ 180 days), dormant, or unknown.",
     },
     "checked_at": {

@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from generator.state import CheckRecord
-from generator.status import OUTCOME_WORDS, activity_sentence, failing_since, format_date
+from generator.state import CheckRecord, format_date
+from generator.status import OUTCOME_WORDS, activity_sentence, failing_since
 from generator.views import CommunityView
 
 

@@ -162,8 +162,11 @@ def _edition_facet(views: Sequence[CommunityView]) -> dict[str, Any]:
     years = sorted({year for view in views for year in view.community.big_list})
     values = [(str(year), f"{year} edition") for year in years]
     return _facet(
-        "edition", "Big List edition", values,
-        lambda view, year: int(year) in view.community.big_list, views,
+        "edition",
+        "Big List edition",
+        values,
+        lambda view, year: int(year) in view.community.big_list,
+        views,
     )
 
 

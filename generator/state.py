@@ -203,8 +203,9 @@ def _feeds(raw: Any) -> dict[str, FeedCache]:
     if not isinstance(raw, dict):
         return {}
     return {
-        url: FeedCache(_str(v.get("etag")), _str(v.get("last_modified")),
-                       _date(v.get("last_activity")))
+        url: FeedCache(
+            _str(v.get("etag")), _str(v.get("last_modified")), _date(v.get("last_activity"))
+        )
         for url, v in raw.items()
         if isinstance(url, str) and isinstance(v, dict)
     }
@@ -342,11 +343,11 @@ def classify_activity(
 
 
 def activity_phrase(record: CheckRecord, today: dt.date) -> str:
-    """"last post 3 days ago, from its RSS/Atom feed", or why nothing is known."""
+    """ "last post 3 days ago, from its RSS/Atom feed", or why nothing is known."""
     source = SOURCE_WORDS.get(record.activity_source or "", "")
     if record.last_activity is not None:
         noun = "last update" if record.activity_source in ("sitemap", "page") else "last post"
-        return f"{noun} {ago(record.last_activity, today)}, {source}".rstrip(", ")
+        return f"{noun} {time_ago(record.last_activity, today)}, {source}".rstrip(", ")
     if record.recent_posts:
         return f"{record.recent_posts} posts in the last 30 days, {source}".rstrip(", ")
     return "no sign of recent activity could be found"
@@ -366,10 +367,11 @@ def link_phrase(record: CheckRecord) -> str:
     return words.get(record.link_status, "not checked yet")
 
 
-def ago(day: dt.date, today: dt.date) -> str:
-    days = (today - day).days
+def time_ago(then: dt.date, now: dt.date) -> str:
+    """A rough, honest age: days, then months, then years."""
+    days = (now - then).days
     if days <= 0:
-        return "today"
+        return "today" if days == 0 else f"on {format_date(then)}"
     if days == 1:
         return "yesterday"
     if days < 60:
@@ -377,3 +379,7 @@ def ago(day: dt.date, today: dt.date) -> str:
     if days < 730:
         return f"{days // 30} months ago"
     return f"{days // 365} years ago"
+
+
+def format_date(day: dt.date) -> str:
+    return f"{day.day} {day.strftime('%B')} {day.year}"

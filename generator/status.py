@@ -14,22 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from generator.models import Term
-from generator.state import CheckRecord, CheckState, read_state, utc_stamp
-from generator.urls import url_key
-
-ACTIVITY_VALUES = ("active", "slowing", "dormant", "unknown")
-FAILING = (
-    "not_found",
-    "server_error",
-    "timeout",
-    "dns_error",
-    "connection_error",
-    "tls_error",
-    "too_many_redirects",
+from generator.outcomes import NEUTRAL_OUTCOMES
+from generator.state import (
+    CheckRecord,
+    CheckState,
+    format_date,
+    read_state,
+    time_ago,
+    utc_stamp,
 )
-OUTCOMES = ("ok", "redirected", "moved", "gated", "blocked", "rate_limited", *FAILING, "refused")
-# Outcomes that say nothing about the link: they leave the earlier standing in place.
-NEUTRAL_OUTCOMES = frozenset({"rate_limited", "refused"})
+from generator.urls import url_key
 
 ACTIVITY_TERMS = (
     Term(id="active", label="Active", description="Something was posted in the last 30 days."),
@@ -251,24 +245,6 @@ def activity_sentence(record: CheckRecord) -> str:
 
 def _latest_noun(source: str | None) -> str:
     return {"sitemap": "Last page update", "page": "Latest date"}.get(source or "", "Last post")
-
-
-def time_ago(then: dt.date, now: dt.date) -> str:
-    """A rough, honest age: days, then months, then years."""
-    days = (now - then).days
-    if days <= 0:
-        return "today" if days == 0 else f"on {format_date(then)}"
-    if days == 1:
-        return "yesterday"
-    if days < 60:
-        return f"{days} days ago"
-    if days < 730:
-        return f"{days // 30} months ago"
-    return f"{days // 365} years ago"
-
-
-def format_date(day: dt.date) -> str:
-    return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
 UNCHECKED = StatusView(

@@ -1,8 +1,8 @@
 """Is anyone still posting? Ask the sources in order of trust; the first with evidence wins.
 
-    feed (the entry's own `feeds`, then feeds advertised in the page head)
-    → platform API (Discourse, Khoros, Vanilla: when the platform is known or recognised)
-    → sitemap lastmod → dates on the page itself
+feed (the entry's own `feeds`, then feeds advertised in the page head)
+→ platform API (Discourse, Khoros, Vanilla: when the platform is known or recognised)
+→ sitemap lastmod → dates on the page itself
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from generator.checking.feeds import feed_evidence
 from generator.checking.links import LinkResult
-from generator.checking.outcomes import ALIVE_OUTCOMES, Activity, ActivitySource
 from generator.checking.pagedates import page_date
 from generator.checking.platforms import PLATFORM_ORDER, api_base, platform_evidence
 from generator.checking.probing import Evidence, ProbeContext
 from generator.checking.sitemaps import sitemap_evidence
+from generator.outcomes import ALIVE_OUTCOMES, Activity, ActivitySource
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,7 @@ def find_activity(
     return UNKNOWN
 
 
-def _sources(
-    context: ProbeContext, subject: Subject
-) -> list[Callable[[], Evidence | None]]:
+def _sources(context: ProbeContext, subject: Subject) -> list[Callable[[], Evidence | None]]:
     link = subject.link
     gated = link.outcome == "gated"
     # Behind a login or a redirect to one, the entry's own address is the forum's address.

@@ -39,8 +39,9 @@ def feed_date(context: ProbeContext, url: str) -> Evidence | None:
 
 def _probe(context: ProbeContext, url: str) -> Evidence | None:
     memory = context.feed_memory.get(url)
-    fetched = context.fetch(url, FEED_ACCEPT, redirects=FEED_REDIRECTS,
-                            headers=_conditional(memory))
+    fetched = context.fetch(
+        url, FEED_ACCEPT, redirects=FEED_REDIRECTS, headers=_conditional(memory)
+    )
     if fetched is None:
         return None
     if fetched.status == 304:
@@ -76,8 +77,10 @@ def entry_dates(body: bytes) -> list[dt.date]:
     """Each item's `updated` (else `published`) date, in UTC; undated items are skipped."""
     parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
     # Plain dict lookups: FeedParserDict's own `get` maps the two keys onto each other.
-    days = [_day(dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed"))
-            for entry in parsed.entries]
+    days = [
+        _day(dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed"))
+        for entry in parsed.entries
+    ]
     return [day for day in days if day is not None]
 
 

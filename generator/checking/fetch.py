@@ -27,8 +27,8 @@ from requests.utils import get_environ_proxies
 from generator.checking.hosts import HostGate
 from generator.checking.network import DnsFailure, Network, RefusedAddress, Watch
 from generator.checking.options import CheckOptions
-from generator.checking.outcomes import FailureKind
 from generator.checking.transport import new_session, read_capped
+from generator.outcomes import FailureKind
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 507, 508, 520, 521, 522, 523, 524})
 _PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY")
@@ -155,8 +155,14 @@ class Fetcher:
                 fetched = self._exchange(prepared, proxies, jar, wants_body, limit, watch)
             except FetchFailure:
                 raise
-            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError,
-                    http.client.HTTPException, DnsFailure, RefusedAddress) as error:
+            except (
+                requests.RequestException,
+                urllib3.exceptions.HTTPError,
+                OSError,
+                http.client.HTTPException,
+                DnsFailure,
+                RefusedAddress,
+            ) as error:
                 failure = classify_error(error, watch)
                 self._record(host, failure)
                 raise failure from None
@@ -291,8 +297,11 @@ _KINDS: tuple[tuple[tuple[type[BaseException], ...], FailureKind, bool], ...] = 
         "timeout",
         True,
     ),
-    ((requests.exceptions.InvalidURL, urllib3.exceptions.LocationParseError), "connection_error",
-     False),
+    (
+        (requests.exceptions.InvalidURL, urllib3.exceptions.LocationParseError),
+        "connection_error",
+        False,
+    ),
 )
 
 

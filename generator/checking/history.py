@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from generator.checking.outcomes import FAILING_OUTCOMES, NEUTRAL_OUTCOMES, LinkStatus
+from generator.outcomes import FAILING_OUTCOMES, NEUTRAL_OUTCOMES, LinkStatus
 from generator.state import MAX_SEGMENTS, CheckRecord, Segment
 
 _STANDING: dict[str, LinkStatus] = {
@@ -41,8 +41,9 @@ def advance(
     if outcome in NEUTRAL_OUTCOMES:
         if previous is None:
             return Standing("unknown", 0, None, history)
-        return Standing(previous.link_status, previous.failing_runs, previous.failing_since,
-                        history)
+        return Standing(
+            previous.link_status, previous.failing_runs, previous.failing_since, history
+        )
     if outcome in FAILING_OUTCOMES:
         runs = (previous.failing_runs if previous else 0) + 1
         since = (previous.failing_since if previous and previous.failing_runs else None) or today

@@ -10,8 +10,8 @@ from urllib.parse import urljoin, urlsplit
 from requests.cookies import RequestsCookieJar
 
 from generator.checking.fetch import Fetched, Fetcher, FetchFailure
-from generator.checking.outcomes import Outcome
 from generator.checking.pages import EMPTY_PAGE, PageFacts, analyse_page
+from generator.outcomes import Outcome
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
@@ -61,8 +61,9 @@ def visit(fetcher: Fetcher, url: str) -> LinkResult:
     while True:
         seen.add((current, _cookie_state(jar)))
         try:
-            fetched = fetcher.get(current, headers={"Accept": PAGE_ACCEPT}, jar=jar,
-                                  wants_body=_wants_body)
+            fetched = fetcher.get(
+                current, headers={"Accept": PAGE_ACCEPT}, jar=jar, wants_body=_wants_body
+            )
         except FetchFailure as failure:
             return LinkResult(failure.kind, None, current, tuple(redirects), failure.detail)
         target = _redirect_target(fetched)
@@ -78,8 +79,9 @@ def visit(fetcher: Fetcher, url: str) -> LinkResult:
 
 
 def _cookie_state(jar: RequestsCookieJar) -> tuple[str, ...]:
-    return tuple(sorted(f"{cookie.domain}{cookie.path}{cookie.name}={cookie.value}"
-                        for cookie in jar))
+    return tuple(
+        sorted(f"{cookie.domain}{cookie.path}{cookie.name}={cookie.value}" for cookie in jar)
+    )
 
 
 def _too_many(fetched: Fetched, redirects: list[int], detail: str) -> LinkResult:
@@ -126,9 +128,7 @@ def _outcome(fetched: Fetched, redirects: tuple[int, ...], page: PageFacts) -> t
     return "server_error", f"HTTP {status}: not a usable answer"
 
 
-def _success(
-    fetched: Fetched, redirects: tuple[int, ...], page: PageFacts
-) -> tuple[Outcome, str]:
+def _success(fetched: Fetched, redirects: tuple[int, ...], page: PageFacts) -> tuple[Outcome, str]:
     if redirects and looks_like_login(fetched.url):
         return "gated", f"redirected to a sign-in page ({fetched.url})"
     if page.challenge:

@@ -12,8 +12,13 @@ import lxml.etree
 import lxml.html
 
 FEED_TYPES = frozenset(
-    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
-     "text/xml"}
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+    }
 )
 MAX_ADVERTISED_FEEDS = 3
 _MARKER_WINDOW = 128 * 1024
@@ -31,17 +36,31 @@ _CHALLENGE_TITLE = re.compile(
 )
 # Plain lower-case substrings: a regex alternation over every page costs far more CPU.
 _CHALLENGE_MARKERS = (
-    "cf-chl", "challenge-platform", "cf_chl_opt", "_incapsula_resource", "captcha-delivery",
-    "px-captcha", "enable javascript and cookies to continue",
+    "cf-chl",
+    "challenge-platform",
+    "cf_chl_opt",
+    "_incapsula_resource",
+    "captcha-delivery",
+    "px-captcha",
+    "enable javascript and cookies to continue",
 )
 _PLATFORM_MARKERS: dict[str, tuple[str, ...]] = {
-    "discourse": ("data-discourse-setup", '<meta name="discourse_', "discourse-cdn",
-                  "/assets/discourse", 'id="data-discourse'),
+    "discourse": (
+        "data-discourse-setup",
+        '<meta name="discourse_',
+        "discourse-cdn",
+        "/assets/discourse",
+        'id="data-discourse',
+    ),
     "khoros": ("lithium.", "lia-component-", "lia-page", "khoros-cdn", "/html/assets/lithium"),
     "vanilla": ("gdn.meta", "window.gdn", "/applications/vanilla/", "vanillaforums"),
 }
-_GENERATORS = {"discourse": "discourse", "khoros": "khoros", "lithium": "khoros",
-               "vanilla": "vanilla"}
+_GENERATORS = {
+    "discourse": "discourse",
+    "khoros": "khoros",
+    "lithium": "khoros",
+    "vanilla": "vanilla",
+}
 
 
 @dataclass(frozen=True)

@@ -16,21 +16,44 @@ from urllib.parse import quote, urlsplit
 
 from dateutil import parser as dateparser
 
-from generator.checking.outcomes import ActivitySource
 from generator.checking.probing import Evidence, ProbeContext
+from generator.outcomes import ActivitySource
 
 JSON_ACCEPT = "application/json"
 KHOROS_QUERY = "SELECT post_time FROM messages ORDER BY post_time DESC LIMIT 1"
 VANILLA_QUERY = "/api/v2/discussions?sort=-dateLastComment&limit=1"
 COUNT_FIELDS = (
-    "posts_last_day", "posts_7_days", "posts_30_days",
-    "topics_last_day", "topics_7_days", "topics_30_days",
+    "posts_last_day",
+    "posts_7_days",
+    "posts_30_days",
+    "topics_last_day",
+    "topics_7_days",
+    "topics_30_days",
 )
 # Path segments where a forum's own routes begin: the install lives above them.
-_ROUTES = frozenset({
-    "login", "latest", "categories", "c", "t", "top", "new", "session", "sso", "s", "t5", "u",
-    "users", "search", "discussions", "discussion", "signin", "entry", "index.php",
-})
+_ROUTES = frozenset(
+    {
+        "login",
+        "latest",
+        "categories",
+        "c",
+        "t",
+        "top",
+        "new",
+        "session",
+        "sso",
+        "s",
+        "t5",
+        "u",
+        "users",
+        "search",
+        "discussions",
+        "discussion",
+        "signin",
+        "entry",
+        "index.php",
+    }
+)
 PLATFORM_ORDER: tuple[ActivitySource, ...] = ("discourse", "khoros", "vanilla")
 
 
@@ -78,9 +101,7 @@ def _about_stats(data: Any) -> Any:
     return _dig(data, "about", "stats")
 
 
-def _counts(
-    context: ProbeContext, url: str, pick: Callable[[Any], Any]
-) -> Evidence | None:
+def _counts(context: ProbeContext, url: str, pick: Callable[[Any], Any]) -> Evidence | None:
     stats = pick(_json(context, url))
     if not isinstance(stats, Mapping):
         return None

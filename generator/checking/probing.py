@@ -10,8 +10,8 @@ from typing import Generic, TypeVar
 from urllib.parse import urljoin
 
 from generator.checking.fetch import Fetched, Fetcher, FetchFailure
-from generator.checking.outcomes import ActivitySource
 from generator.checking.robots import RobotsCache
+from generator.outcomes import ActivitySource
 from generator.state import FeedCache
 
 T = TypeVar("T")

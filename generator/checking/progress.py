@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 
-from generator.checking.outcomes import ACTIVITY_LEVELS, LINK_STATUSES, OUTCOMES
 from generator.checking.report import counts
 from generator.checking.run import CheckRun, Progress
+from generator.outcomes import ACTIVITY_LEVELS, LINK_STATUSES, OUTCOMES
 
 BAR_WIDTH = 24
 

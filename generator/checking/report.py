@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from generator.checking.outcomes import ACTIVITY_LEVELS, LINK_STATUSES, OUTCOMES
 from generator.errors import CheckError, display_path
+from generator.outcomes import ACTIVITY_LEVELS, LINK_STATUSES, OUTCOMES
 from generator.state import CheckRecord, utc_stamp
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")

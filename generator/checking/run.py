@@ -194,9 +194,7 @@ class _Run:
             thresholds=Thresholds(options.active_days, options.dormant_days),
         )
 
-    def _collect(
-        self, total: int, results: Any, alive: Callable[[], bool]
-    ) -> list[CheckRecord]:
+    def _collect(self, total: int, results: Any, alive: Callable[[], bool]) -> list[CheckRecord]:
         checked: list[CheckRecord] = []
         outcomes: Counter[str] = Counter()
         saved_at = time.monotonic()
@@ -217,9 +215,7 @@ class _Run:
                     saved_at = time.monotonic()
         return checked
 
-    def _received(
-        self, record: CheckRecord, done: int, total: int, outcomes: Counter[str]
-    ) -> None:
+    def _received(self, record: CheckRecord, done: int, total: int, outcomes: Counter[str]) -> None:
         self.records[record.slug] = record
         outcomes[record.outcome] += 1
         if self.on_progress is not None:
@@ -232,8 +228,11 @@ class _Run:
     def _order(self, lanes: Sequence[Lane]) -> list[Entry]:
         """Least recently checked first (an interrupted run carries on where it stopped), then
         round by round over the hosts in their order."""
-        rank = {entry.slug: (index, host) for host, lane in enumerate(lanes)
-                for index, entry in enumerate(lane)}
+        rank = {
+            entry.slug: (index, host)
+            for host, lane in enumerate(lanes)
+            for index, entry in enumerate(lane)
+        }
         everything = [entry for lane in lanes for entry in lane]
         return sorted(everything, key=lambda e: (self._last_checked(e), *rank[e.slug]))
 

@@ -65,7 +65,8 @@ def _summarise(
     context: ProbeContext, sitemap_url: str, prefixes: AbstractSet[str]
 ) -> SitemapSummary:
     pages = sorted(
-        (url, day) for url, raw in _read(context, sitemap_url)
+        (url, day)
+        for url, raw in _read(context, sitemap_url)
         if (day := context.sane(raw)) is not None
     )
     urls = [url for url, _ in pages]

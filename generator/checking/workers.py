@@ -96,7 +96,10 @@ class EntryRunner:
         gate = HostGate(options.delay, concurrency, options.give_up_after, shared)
         self.fetcher = Fetcher(options, network, gate)
         self.probes = ProbeContext(
-            self.fetcher, RobotsCache(self.fetcher), self.today, plan.feed_memory,
+            self.fetcher,
+            RobotsCache(self.fetcher),
+            self.today,
+            plan.feed_memory,
             prefixes=plan.prefixes,
         )
         self.concurrency = concurrency
@@ -115,8 +118,9 @@ class EntryRunner:
         per_slot = max(2, 1 + math.ceil(self.plan.options.delay / TYPICAL_ANSWER))
         count = min(len(entries), self.concurrency * per_slot, MAX_THREADS)
         self._threads = [
-            threading.Thread(target=self._work, args=(pending, put), daemon=True,
-                             name=f"checker-{index}")
+            threading.Thread(
+                target=self._work, args=(pending, put), daemon=True, name=f"checker-{index}"
+            )
             for index in range(count)
         ]
         for thread in self._threads:
@@ -155,8 +159,13 @@ class EntryRunner:
         link = visit(self.fetcher, community.url)
         subject = Subject(community.url, community.feeds, plan.platform_apis.get(entry.slug), link)
         activity = find_activity(self.probes, subject, plan.thresholds)
-        standing = advance(plan.previous.get(entry.slug), community.url, link.outcome,
-                           self.today, plan.options.dead_after)
+        standing = advance(
+            plan.previous.get(entry.slug),
+            community.url,
+            link.outcome,
+            self.today,
+            plan.options.dead_after,
+        )
         return CheckRecord(
             slug=entry.slug,
             url=community.url,
@@ -205,8 +214,14 @@ class ProcessPool:
         self._processes = [
             self._context.Process(  # type: ignore[attr-defined]
                 target=_worker,
-                args=(plan, order(lanes[index::processes]), max(1, share + (index < extra)),
-                      self._lock_path, times, self.results),
+                args=(
+                    plan,
+                    order(lanes[index::processes]),
+                    max(1, share + (index < extra)),
+                    self._lock_path,
+                    times,
+                    self.results,
+                ),
                 daemon=True,
                 name=f"check-worker-{index}",
             )

@@ -18,13 +18,13 @@ from generator.state import (
     Segment,
     StateError,
     activity_phrase,
-    ago,
     classify_activity,
     default_state_path,
     link_phrase,
     load_check_state,
     read_state,
     state_to_json,
+    time_ago,
 )
 
 NOW = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
@@ -98,8 +98,8 @@ def test_link_phrases_and_facts() -> None:
     assert dead.failing and dead.moved_to is None
 
 
-def test_ago() -> None:
-    assert [ago(TODAY - dt.timedelta(days=n), TODAY) for n in (0, 1, 12, 400, 1000)] == [
+def test_time_ago() -> None:
+    assert [time_ago(TODAY - dt.timedelta(days=n), TODAY) for n in (0, 1, 12, 400, 1000)] == [
         "today", "yesterday", "12 days ago", "13 months ago", "2 years ago"]
 
 

@@ -58,9 +58,7 @@ FAILING_OUTCOMES: Final[frozenset[str]] = frozenset(
 # Outcomes that say nothing about the site: they leave an earlier standing as it was.
 NEUTRAL_OUTCOMES: Final[frozenset[str]] = frozenset({"rate_limited", "refused"})
 # The site answered as itself (possibly behind a wall): worth asking how lively it is.
-ALIVE_OUTCOMES: Final[frozenset[str]] = frozenset(
-    {"ok", "redirected", "moved", "gated", "blocked"}
-)
+ALIVE_OUTCOMES: Final[frozenset[str]] = frozenset({"ok", "redirected", "moved", "gated", "blocked"})
 LINK_STATUSES: Final[tuple[LinkStatus, ...]] = (
     "ok",
     "moved",
