@@ -5,7 +5,7 @@ These strings are part of the report contract (DESIGN.md, "Check report"); never
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 Outcome = Literal[
     "ok",
@@ -28,22 +28,8 @@ Activity = Literal["active", "slowing", "dormant", "unknown"]
 ActivitySource = Literal["feed", "discourse", "khoros", "vanilla", "sitemap", "page"]
 FailureKind = Literal["timeout", "dns_error", "connection_error", "tls_error", "refused"]
 
-OUTCOMES: Final[tuple[Outcome, ...]] = (
-    "ok",
-    "redirected",
-    "moved",
-    "gated",
-    "blocked",
-    "rate_limited",
-    "not_found",
-    "server_error",
-    "timeout",
-    "dns_error",
-    "connection_error",
-    "tls_error",
-    "too_many_redirects",
-    "refused",
-)
+# The value lists are read off the Literal types, so each word is written once.
+OUTCOMES: Final[tuple[Outcome, ...]] = get_args(Outcome)
 FAILING_OUTCOMES: Final[frozenset[str]] = frozenset(
     {
         "not_found",
@@ -59,21 +45,6 @@ FAILING_OUTCOMES: Final[frozenset[str]] = frozenset(
 NEUTRAL_OUTCOMES: Final[frozenset[str]] = frozenset({"rate_limited", "refused"})
 # The site answered as itself (possibly behind a wall): worth asking how lively it is.
 ALIVE_OUTCOMES: Final[frozenset[str]] = frozenset({"ok", "redirected", "moved", "gated", "blocked"})
-LINK_STATUSES: Final[tuple[LinkStatus, ...]] = (
-    "ok",
-    "moved",
-    "gated",
-    "blocked",
-    "failing",
-    "dead",
-    "unknown",
-)
-ACTIVITY_LEVELS: Final[tuple[Activity, ...]] = ("active", "slowing", "dormant", "unknown")
-ACTIVITY_SOURCES: Final[tuple[ActivitySource, ...]] = (
-    "feed",
-    "discourse",
-    "khoros",
-    "vanilla",
-    "sitemap",
-    "page",
-)
+LINK_STATUSES: Final[tuple[LinkStatus, ...]] = get_args(LinkStatus)
+ACTIVITY_LEVELS: Final[tuple[Activity, ...]] = get_args(Activity)
+ACTIVITY_SOURCES: Final[tuple[ActivitySource, ...]] = get_args(ActivitySource)
