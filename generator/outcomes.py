@@ -7,13 +7,8 @@ from __future__ import annotations
 
 from typing import Final, Literal, get_args
 
-Outcome = Literal[
-    "ok",
-    "redirected",
-    "moved",
-    "gated",
-    "blocked",
-    "rate_limited",
+# A failing outcome counts towards a dead link (three runs in a row).
+FailingOutcome = Literal[
     "not_found",
     "server_error",
     "timeout",
@@ -21,6 +16,15 @@ Outcome = Literal[
     "connection_error",
     "tls_error",
     "too_many_redirects",
+]
+Outcome = Literal[
+    "ok",
+    "redirected",
+    "moved",
+    "gated",
+    "blocked",
+    "rate_limited",
+    FailingOutcome,
     "refused",
 ]
 LinkStatus = Literal["ok", "moved", "gated", "blocked", "failing", "dead", "unknown"]
@@ -30,17 +34,7 @@ FailureKind = Literal["timeout", "dns_error", "connection_error", "tls_error", "
 
 # The value lists are read off the Literal types, so each word is written once.
 OUTCOMES: Final[tuple[Outcome, ...]] = get_args(Outcome)
-FAILING_OUTCOMES: Final[frozenset[str]] = frozenset(
-    {
-        "not_found",
-        "server_error",
-        "timeout",
-        "dns_error",
-        "connection_error",
-        "tls_error",
-        "too_many_redirects",
-    }
-)
+FAILING_OUTCOMES: Final[frozenset[str]] = frozenset(get_args(FailingOutcome))
 # Outcomes that say nothing about the site: they leave an earlier standing as it was.
 NEUTRAL_OUTCOMES: Final[frozenset[str]] = frozenset({"rate_limited", "refused"})
 # The site answered as itself (possibly behind a wall): worth asking how lively it is.
