@@ -17,7 +17,6 @@ import pytest
 import yaml
 from support import (
     ACTIVITIES,
-    CHROMIUM,
     HOSTILE_DESCRIPTION,
     HOSTILE_NAME,
     HOSTILE_SPONSOR,
@@ -29,6 +28,8 @@ from support import (
     build_project,
     make_project,
 )
+
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture
@@ -90,14 +91,7 @@ def browser() -> Iterator[Any]:
     with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=CHROMIUM_ARGS,
         )
         yield instance
         instance.close()

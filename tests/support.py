@@ -13,7 +13,6 @@ from generator.site import copy_hand_written
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = REPO / "tests" / "fixtures" / "sample-data"
 SHIPPED_DATA = REPO / "data"
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def make_project(root: Path, data: Path = SAMPLE_DATA) -> Path:
