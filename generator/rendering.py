@@ -95,6 +95,14 @@ def page_href(context: Context, target: str) -> Markup:
     return Markup(html.escape("./" if relative == "." else f"{relative}/", quote=True))
 
 
+@pass_context
+def file_href(context: Context, target: str) -> Markup:
+    """An href for raw HTML to a docs-relative file (an image, a download), which is served
+    at its own path rather than as a folder."""
+    relative = relative_path(target, page_url(str(context["page_path"])))
+    return Markup(html.escape(relative, quote=True))
+
+
 @functools.lru_cache(maxsize=262144)
 def relative_path(target: str, start: str) -> str:
     """`target` relative to the folder `start` (both docs-relative, '/'-separated).
@@ -190,6 +198,7 @@ def markdown_environment(
     env.filters.update(
         link=relative_link,
         href=page_href,
+        file_href=file_href,
         attr=escape_attribute,
         front_matter=front_matter_string,
         json=json_value,

@@ -265,7 +265,7 @@ def test_community_page_gives_the_embed_snippet(files: dict[str, str | bytes]) -
     page_url = f"{SITE_URL}communities/acme-developers/"
     assert f"&lt;a href=&quot;{page_url}&quot;&gt;" in page
     assert f"{SITE_URL}badges/acme-developers.svg" in page
-    assert "](../badges/acme-developers.svg)" in page
+    assert 'src="../../badges/acme-developers.svg"' in page
 
 
 # --- settings ------------------------------------------------------------------------------

@@ -33,6 +33,39 @@ def fetched_urls(html: str) -> list[str]:
     return collector.urls
 
 
+class LinkCollector(HTMLParser):
+    """Every link and embedded resource on a page (href and src of any element)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls.extend(value for name, value in attrs if name in ("href", "src") and value)
+
+
+def local_targets(page: Path) -> list[str]:
+    collector = LinkCollector()
+    collector.feed(page.read_text("utf-8"))
+    return [
+        url.split("#")[0].split("?")[0]
+        for url in collector.urls
+        if ":" not in url and not url.startswith(("#", "//", "/"))
+    ]
+
+
+def resolves(page: Path, target: str) -> bool:
+    path = (page.parent / target).resolve()
+    return path.is_file() or (path / "index.html").is_file()
+
+
+def test_every_local_link_on_every_page_resolves(sample_site: Path) -> None:
+    """Generated HTML is spliced in after MkDocs, out of reach of its link validation."""
+    for page in sample_site.rglob("*.html"):
+        broken = [target for target in local_targets(page) if target and not resolves(page, target)]
+        assert not broken, f"{page.relative_to(sample_site)}: {broken}"
+
+
 def test_every_community_and_facet_has_a_page(sample_site: Path) -> None:
     for slug in ("acme-community", "acme-developers", "secops-peers"):
         assert (sample_site / "communities" / slug / "index.html").is_file()
