@@ -18,6 +18,7 @@ from generator.exports import (
 )
 from generator.health import build_health
 from generator.listing import LIST_DATA_PATH, list_json
+from generator.models import Vocabularies
 from generator.pages import report_pages, site_pages
 from generator.rendering import (
     Fragments,
@@ -25,13 +26,13 @@ from generator.rendering import (
     markup_environment,
     render_pages,
 )
-from generator.search import index_site
+from generator.search import SearchIndexer, search_cards
 from generator.site import build_with_mkdocs, write_generated
 from generator.state import CheckState, default_state_path
 from generator.stats import build_changes, build_stats
 from generator.status import read_check_state
 from generator.validation import Catalog, load_catalog
-from generator.views import build_site_view
+from generator.views import SiteView, build_site_view
 
 
 @dataclass(frozen=True)
@@ -55,15 +56,19 @@ def build(
     catalog = load_catalog(data_dir)
     state = read_check_state(state_file or default_state_path(data_dir))
     site_url = configured_site_url(config_file)
+    site = build_site_view(catalog, state)
     fragments = Fragments()
-    files = render_site(catalog, state, site_url=site_url, generated_at=now, fragments=fragments)
+    files = render_site_view(
+        site, catalog.vocabularies, site_url=site_url, generated_at=now, fragments=fragments
+    )
     write_generated(docs_dir, files)
+    with SearchIndexer(search_cards(site.communities, markup_environment())) as search:
 
-    def finish(staging: Path) -> None:
-        fragments.splice_into(staging)
-        index_site(staging)
+        def finish(staging: Path) -> None:
+            fragments.splice_into(staging)
+            search.write_into(staging)
 
-    build_with_mkdocs(config_file, site_dir, strict=strict, finish=finish)
+        build_with_mkdocs(config_file, site_dir, strict=strict, finish=finish)
     return BuildResult(len(catalog.entries), len(files), site_dir)
 
 
@@ -81,18 +86,35 @@ def render_site(
     spliced into the built site (see rendering.Fragments); without, they stay inline.
     """
     site = build_site_view(catalog, state)
+    return render_site_view(
+        site,
+        catalog.vocabularies,
+        site_url=site_url,
+        generated_at=generated_at,
+        fragments=fragments,
+    )
+
+
+def render_site_view(
+    site: SiteView,
+    vocabularies: Vocabularies,
+    *,
+    site_url: str,
+    generated_at: dt.datetime | None,
+    fragments: Fragments | None,
+) -> dict[str, str | bytes]:
     markup = markup_environment()
     reports = report_pages(
-        build_stats(site, catalog.vocabularies, markup),
+        build_stats(site, vocabularies, markup),
         build_changes(site),
         build_health(site.communities),
-        api_doc(catalog.vocabularies),
+        api_doc(vocabularies),
     )
     pages = [*site_pages(site, site_url), *reports]
     files: dict[str, str | bytes] = dict(
         render_pages(pages, markdown_environment(fragments=fragments))
     )
     when = generated_at or build_time()
-    files.update(exports(site, catalog.vocabularies, markup, site_url=site_url, generated_at=when))
+    files.update(exports(site, vocabularies, markup, site_url=site_url, generated_at=when))
     files[LIST_DATA_PATH] = list_json(site)
     return files

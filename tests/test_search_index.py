@@ -1,0 +1,79 @@
+"""The search index: what a community's search card says, and a failing indexer fails the
+build cleanly (the browser tests in test_browser_search.py search the real index)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.rendering import markup_environment
+from generator.search import BUNDLE_DIR, search_cards
+from generator.validation import load_catalog
+from generator.views import build_site_view
+from tests.support import SAMPLE_DATA, build_project, make_project
+
+
+@pytest.fixture(scope="module")
+def cards() -> dict[str, str]:
+    site = build_site_view(load_catalog(SAMPLE_DATA))
+    return search_cards(site.communities, markup_environment())
+
+
+def test_every_community_has_a_card_at_its_page_path(cards: dict[str, str]) -> None:
+    slugs = sorted(path.stem for path in (SAMPLE_DATA / "communities").glob("*.yml"))
+    assert sorted(cards) == [f"communities/{slug}/index.html" for slug in slugs]
+
+
+def test_a_card_holds_what_people_search_by(cards: dict[str, str]) -> None:
+    card = cards["communities/acme-community/index.html"]
+    assert "<h1>Acme Community</h1>" in card
+    assert "answer each other&#39;s questions" in card
+    for fact in ("Acme", "Enterprise software", "Customer support", "Khoros", "Public"):
+        assert fact in card
+    assert 'data-pagefind-meta="kind:community"' in card
+
+
+def test_hostile_text_on_a_card_is_inert(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    make_project(tmp_path)
+    entry = data / "communities" / "acme-community.yml"
+    text = entry.read_text("utf-8").replace(
+        "name: Acme Community", "name: 'Acme a < b > c &amp; {{ 7*7 }} Community'"
+    )
+    entry.write_text(text, "utf-8")
+    site = build_site_view(load_catalog(data))
+    card = search_cards(site.communities, markup_environment())[
+        "communities/acme-community/index.html"
+    ]
+    assert "<h1>Acme a &lt; b &gt; c &amp;amp; {{ 7*7 }} Community</h1>" in card
+
+
+def test_the_bundle_indexes_communities_and_top_level_pages(tmp_path: Path) -> None:
+    site = build_project(make_project(tmp_path))
+    entry = json.loads((site / BUNDLE_DIR / "pagefind-entry.json").read_text("utf-8"))
+    pages = sum(language["page_count"] for language in entry["languages"].values())
+    communities = len(list((SAMPLE_DATA / "communities").glob("*.yml")))
+    top_level = len(list(site.glob("*/index.html"))) - 1  # all but `communities/` itself
+    assert communities < pages <= communities + top_level
+
+
+def test_a_failing_indexer_fails_the_build_and_keeps_the_old_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = build_project(make_project(tmp_path))
+    before = sorted(path.relative_to(site) for path in site.rglob("*"))
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\nexit 3\n", "utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    with contextlib.chdir(tmp_path):
+        result = CliRunner().invoke(cli, ["build", "--strict"])
+    assert result.exit_code == 1
+    assert "search indexer (pagefind)" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(path.relative_to(site) for path in site.rglob("*")) == before
