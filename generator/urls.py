@@ -55,16 +55,27 @@ def _checked_host(parts: SplitResult) -> str:
         raise ValueError("URL must name a host")
     if _is_ip(host):
         return host
-    try:
-        ascii_host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise ValueError(f"{host!r} is not a valid host name") from None
-    if not all(_HOST_LABEL.match(label) for label in ascii_host.split(".")):
+    if not all(_HOST_LABEL.match(label) for label in _ascii_host(host).split(".")):
         raise ValueError(f"{host!r} is not a valid host name")
     return host.lower()
 
 
+def _ascii_host(host: str) -> str:
+    # An ASCII name passes through IDNA unchanged (its only checks, label lengths, are the
+    # label pattern's too), and skipping the codec saves its cost and its import.
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"{host!r} is not a valid host name") from None
+
+
 def _is_ip(host: str) -> bool:
+    # An address ends in a digit (IPv4) or holds a colon (IPv6): a name is not tried at all,
+    # since a failed parse raises and costs more than the rest of the check.
+    if not (host[-1].isdigit() or ":" in host):
+        return False
     try:
         ipaddress.ip_address(host)
     except ValueError:

@@ -82,6 +82,27 @@ def test_alias_bomb_is_refused_quickly() -> None:
     assert "aliases are not allowed" in doc.problems[0].message
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"name: &n Acme\nsponsor: *n\n", "entry.yml:2: sponsor: "),
+        (b"&k name: Acme\nsponsor: *k\n", "entry.yml:2: sponsor: "),
+        (b"name: &n Acme\n*n : x\n", "entry.yml:1: -: "),
+        (b"types:\n  - &t a\n  - *t\n", "entry.yml:2: types.1: "),
+    ],
+)
+def test_every_alias_is_refused_also_of_a_key(raw: bytes, expected: str) -> None:
+    doc = load(raw)
+    assert doc.value is None
+    assert messages(doc) == [expected + "YAML anchors and aliases are not allowed in entries"]
+
+
+def test_star_in_text_is_not_an_alias() -> None:
+    doc = load(b'name: "5* support"\ndescription: rated 5* by peers\n')
+    assert doc.value == {"name": "5* support", "description": "rated 5* by peers"}
+    assert not doc.problems
+
+
 def test_deep_nesting_is_refused() -> None:
     doc = load(b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n")
     assert doc.value is None and doc.problems
