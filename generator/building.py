@@ -26,7 +26,7 @@ from generator.rendering import (
     markup_environment,
     render_pages,
 )
-from generator.search import SearchIndexer, search_cards
+from generator.search import SearchIndexer, community_cards, page_cards
 from generator.site import build_with_mkdocs, write_generated
 from generator.state import CheckState, default_state_path
 from generator.stats import build_changes, build_stats
@@ -62,11 +62,14 @@ def build(
         site, catalog.vocabularies, site_url=site_url, generated_at=now, fragments=fragments
     )
     write_generated(docs_dir, files)
-    with SearchIndexer(search_cards(site.communities, markup_environment())) as search:
+    markup = markup_environment()
+    cards = community_cards(site.communities, markup)
+    cards.update(page_cards(docs_dir, config_file, fragments, markup))
+    with SearchIndexer(cards, work_dir=site_dir.parent) as search:
 
         def finish(staging: Path) -> None:
             fragments.splice_into(staging)
-            search.write_into(staging)
+            search.move_into(staging)
 
         build_with_mkdocs(config_file, site_dir, strict=strict, finish=finish)
     return BuildResult(len(catalog.entries), len(files), site_dir)

@@ -149,26 +149,27 @@ class Fragments:
 
     def splice_into(self, site_dir: Path) -> None:
         """Put every deferred fragment into its built page, in place of its placeholder."""
-        for page_path, items in self.by_page.items():
-            _splice_page(site_dir / _built_file(page_path), items, self.placeholder)
+        for page_path in self.by_page:
+            built = site_dir / _built_file(page_path)
+            try:
+                text = built.read_text("utf-8")
+            except OSError as error:
+                raise BuildError(f"{built}: built page not found for its content") from error
+            built.write_text(self.fill(page_path, text), "utf-8")
+
+    def fill(self, page_path: str, html_text: str) -> str:
+        """`html_text`, the HTML of the page at `page_path`, with its fragments in place."""
+        for number, item in enumerate(self.by_page.get(page_path, [])):
+            marker = self.placeholder(number)
+            if marker not in html_text:
+                raise BuildError(f"{page_path}: placeholder {number} for its content is missing")
+            html_text = html_text.replace(marker, item, 1)
+        return html_text
 
 
 def _built_file(docs_path: str) -> str:
     folder = page_url(docs_path)
     return f"{folder}/index.html" if folder else "index.html"
-
-
-def _splice_page(path: Path, items: list[str], placeholder: Any) -> None:
-    try:
-        text = path.read_text("utf-8")
-    except OSError as error:
-        raise BuildError(f"{path}: built page not found for its generated content") from error
-    for number, item in enumerate(items):
-        marker = placeholder(number)
-        if marker not in text:
-            raise BuildError(f"{path}: placeholder {number} for generated content is missing")
-        text = text.replace(marker, item, 1)
-    path.write_text(text, "utf-8")
 
 
 def _deferring_filter(fragments: Fragments | None) -> Any:

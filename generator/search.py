@@ -4,44 +4,39 @@ Material's own search sends the browser one index of every page and builds it th
 10,000 communities that is megabytes and seconds before the first result. Pagefind splits its
 index into chunks and a query loads only the few it needs.
 
-The index is built beside MkDocs rather than after it. Each community gets a small "search
-card" (its name, description and facts, from our own data) that Pagefind indexes while MkDocs
-is still building; once the site is built, its top-level pages (about, submit, stats…) join
-the same index, which is written to `<site>/pagefind/`, where `assets/biglist-search.js` loads
-it. Pagefind runs as a service process (the `pagefind` package over the `pagefind-bin` binary).
+The index is built from our sources, beside MkDocs rather than after it, so on two cores it
+costs the build little time. Each community gets a small "search card" (its name, description
+and facts); each of the site's top-level pages a card of its Markdown, converted as MkDocs
+converts it. Pagefind (the binary from the `pagefind-bin` wheel) indexes the cards in its own
+process while MkDocs builds; the bundle is then moved into `<site>/pagefind/`, where
+`assets/biglist-search.js` loads it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import shutil
+import subprocess
 import tempfile
-import threading
-from collections.abc import Coroutine, Mapping
-from concurrent.futures import Future
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from generator.errors import BuildError
-from generator.rendering import page_url
+from generator.rendering import Fragments, page_url
 from generator.views import CommunityView
 
 BUNDLE_DIR = "pagefind"
-CARD_TEMPLATE = "search_card.html.j2"
-# Not worth finding: the badge's HTML snippet, heading anchors, the status line and buttons.
-EXCLUDE_SELECTORS = ("pre", ".headerlink", ".biglist-status", ".md-button")
-# The site's own pages that are searched: the top-level ones. The long list pages (facets,
-# sponsors, all/) say `search: exclude` and carry no `data-pagefind-body` (overrides/main.html).
-SITE_PAGES_GLOB = "*/index.html"
+# Not worth finding: code snippets (the badge's HTML) and heading anchors.
+EXCLUDE_SELECTORS = ("pre", ".headerlink")
 TIMEOUT_SECONDS = 600
-_Result = TypeVar("_Result")
 
 
-def search_cards(communities: list[CommunityView], env: Environment) -> dict[str, str]:
+def community_cards(communities: Iterable[CommunityView], env: Environment) -> dict[str, str]:
     """Each community's search card, by the site path its result links to."""
-    template = env.get_template(CARD_TEMPLATE)
+    template = env.get_template("search_card.html.j2")
     return {
         f"{page_url(view.path)}/index.html": template.render(view=view, facts=_facts(view))
         for view in communities
@@ -54,81 +49,105 @@ def _facts(view: CommunityView) -> list[str]:
     return [text for text in (view.community.sponsor, view.community.audience) if text] + labels
 
 
-class SearchIndexer:
-    """A Pagefind index filled on a background thread while the site builds.
+def page_cards(
+    docs_dir: Path, config_file: Path, fragments: Fragments, env: Environment
+) -> dict[str, str]:
+    """A card for each top-level page of the docs folder that does not opt out of search
+    (`search: exclude: true` in its front matter, as the home page and list pages do)."""
+    from mkdocs.utils.meta import get_data
 
-    Use as a context manager: entering indexes the cards, `write_into(site_dir)` adds the
-    built site's pages and writes the bundle, and leaving always stops the service.
+    template = env.get_template("search_page.html.j2")
+    convert = _markdown_converter(config_file)
+    cards = {}
+    for source in sorted(docs_dir.glob("*.md")):
+        markdown_text, meta = get_data(source.read_text("utf-8"))
+        if not (meta.get("search") or {}).get("exclude"):
+            body = Markup(fragments.fill(source.name, convert(markdown_text)))
+            title = meta.get("title") or source.stem
+            cards[f"{page_url(source.name)}/index.html"] = template.render(title=title, body=body)
+    return cards
+
+
+def _markdown_converter(config_file: Path) -> Any:
+    """Markdown to HTML with the extensions and settings the site is built with."""
+    import markdown
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file))
+    converter = markdown.Markdown(
+        extensions=config.markdown_extensions, extension_configs=config.mdx_configs
+    )
+    return lambda text: converter.reset().convert(text)
+
+
+class SearchIndexer:
+    """Pagefind indexing the search cards in its own process while the site builds.
+
+    Use as a context manager around the site build: entering writes the cards and starts
+    Pagefind, `move_into(site_dir)` waits for it and moves the bundle into the built site, and
+    leaving stops Pagefind if it still runs and removes the work folder.
     """
 
-    def __init__(self, cards: Mapping[str, str]) -> None:
+    def __init__(self, cards: Mapping[str, str], work_dir: Path) -> None:
         self._cards = cards
-        self._folder = Path(tempfile.mkdtemp(prefix="biglist-search-"))
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._service: Any = None
-        self._index: Any = None
-        self._started: Future[None] | None = None
+        # Beside the site, so that the finished bundle moves into it with a rename.
+        work_dir.mkdir(parents=True, exist_ok=True)
+        self._folder = Path(tempfile.mkdtemp(prefix=".biglist-search-", dir=work_dir))
+        self._process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> SearchIndexer:
-        _write_cards(self._folder, self._cards)
-        self._thread.start()
-        self._started = self._submit(self._open())
+        try:
+            _write_cards(self._folder / "cards", self._cards)
+            self._process = subprocess.Popen(
+                self._command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            )
+        except OSError as error:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise BuildError(f"the search indexer (pagefind) could not start: {error}") from error
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._thread.is_alive():
-            self._wait(self._submit(self._close()))
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join()
-        self._loop.close()
+        if self._process and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
         shutil.rmtree(self._folder, ignore_errors=True)
 
-    def write_into(self, site_dir: Path) -> None:
-        """Add the built site's own pages, then write the bundle into `site_dir`."""
-        assert self._started is not None, "write_into() is called inside the `with` block"
-        self._wait(self._started)
-        self._wait(self._submit(self._finish(site_dir)))
-
-    async def _open(self) -> None:
-        from pagefind.service import PagefindService
-
-        self._service = await PagefindService().launch()
-        self._index = await self._answer(
-            self._service.create_index(
-                {"exclude_selectors": list(EXCLUDE_SELECTORS), "force_language": "en"}
-            )
-        )
-        await self._answer(self._index.add_directory(str(self._folder)))
-
-    async def _finish(self, site_dir: Path) -> None:
-        await self._answer(self._index.add_directory(str(site_dir), glob=SITE_PAGES_GLOB))
-        await self._answer(self._index.write_files(str(site_dir / BUNDLE_DIR)))
-
-    async def _answer(self, request: Coroutine[Any, Any, _Result]) -> _Result:
-        """The service's answer, or an error as soon as the service has stopped: the package
-        would otherwise wait for an answer that never comes."""
-        asking = asyncio.ensure_future(request)
-        listening = self._service._poll_task  # ends only when the service's output closes
-        await asyncio.wait({asking, listening}, return_when=asyncio.FIRST_COMPLETED)
-        if not asking.done():
-            asking.cancel()
-            raise BuildError("the search indexer (pagefind) stopped unexpectedly")
-        return asking.result()
-
-    async def _close(self) -> None:
-        if self._service is not None:
-            await self._service.close()
-
-    def _submit(self, work: Coroutine[Any, Any, _Result]) -> Future[_Result]:
-        return asyncio.run_coroutine_threadsafe(work, self._loop)
-
-    @staticmethod
-    def _wait(future: Future[_Result]) -> _Result:
+    def move_into(self, site_dir: Path) -> None:
+        """Wait for the index, then move the bundle to `site_dir/pagefind/`."""
+        assert self._process is not None, "move_into() is called inside the `with` block"
         try:
-            return future.result(timeout=TIMEOUT_SECONDS)
-        except Exception as error:  # the service reports failures as bare Exceptions
-            raise BuildError(f"the search indexer (pagefind) failed: {error}") from error
+            output, _ = self._process.communicate(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as error:
+            raise BuildError("the search indexer (pagefind) took too long") from error
+        if self._process.returncode != 0:
+            detail = output.decode("utf-8", "replace").strip().splitlines()[-5:]
+            raise BuildError("the search indexer (pagefind) failed: " + " / ".join(detail))
+        (self._folder / BUNDLE_DIR).rename(site_dir / BUNDLE_DIR)
+
+    def _command(self) -> list[str]:
+        return [
+            *(str(pagefind_binary()), "--site", str(self._folder / "cards")),
+            *("--output-path", str(self._folder / BUNDLE_DIR)),
+            *("--exclude-selectors", ", ".join(EXCLUDE_SELECTORS)),
+            *("--force-language", "en", "--silent"),
+        ]
+
+
+def pagefind_binary() -> Path:
+    try:
+        from pagefind_bin import get_executable
+    except ImportError as error:
+        raise BuildError(_NOT_INSTALLED) from error
+    try:
+        return Path(get_executable())
+    except FileNotFoundError as error:
+        raise BuildError(_NOT_INSTALLED) from error
+
+
+_NOT_INSTALLED = (
+    "the search indexer is missing: install the project again (pip install -e .), "
+    "which brings the pagefind-bin package"
+)
 
 
 def _write_cards(folder: Path, cards: Mapping[str, str]) -> None:

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.rendering import markup_environment
-from generator.search import BUNDLE_DIR, search_cards
+from generator.rendering import Fragments, markup_environment
+from generator.search import BUNDLE_DIR, community_cards, page_cards
 from generator.validation import load_catalog
 from generator.views import build_site_view
 from tests.support import SAMPLE_DATA, build_project, make_project
@@ -21,7 +21,7 @@ from tests.support import SAMPLE_DATA, build_project, make_project
 @pytest.fixture(scope="module")
 def cards() -> dict[str, str]:
     site = build_site_view(load_catalog(SAMPLE_DATA))
-    return search_cards(site.communities, markup_environment())
+    return community_cards(site.communities, markup_environment())
 
 
 def test_every_community_has_a_card_at_its_page_path(cards: dict[str, str]) -> None:
@@ -47,19 +47,30 @@ def test_hostile_text_on_a_card_is_inert(tmp_path: Path) -> None:
     )
     entry.write_text(text, "utf-8")
     site = build_site_view(load_catalog(data))
-    card = search_cards(site.communities, markup_environment())[
+    card = community_cards(site.communities, markup_environment())[
         "communities/acme-community/index.html"
     ]
     assert "<h1>Acme a &lt; b &gt; c &amp;amp; {{ 7*7 }} Community</h1>" in card
 
 
-def test_the_bundle_indexes_communities_and_top_level_pages(tmp_path: Path) -> None:
-    site = build_project(make_project(tmp_path))
+def test_top_level_pages_are_searched_unless_they_opt_out(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    build_project(root)
+    cards = page_cards(root / "directory", root / "mkdocs.yml", Fragments(), markup_environment())
+    assert {"about/index.html", "submit/index.html", "stats/index.html"} <= set(cards)
+    assert not {"/index.html", "browse/index.html", "health/index.html"} & set(cards)
+    assert '<h1 id="about-the-big-list">About the Big List' in cards["about/index.html"]
+    assert 'data-pagefind-meta="kind:page"' in cards["about/index.html"]
+
+
+def test_the_bundle_indexes_every_card(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    site = build_project(root)
     entry = json.loads((site / BUNDLE_DIR / "pagefind-entry.json").read_text("utf-8"))
-    pages = sum(language["page_count"] for language in entry["languages"].values())
+    indexed = sum(language["page_count"] for language in entry["languages"].values())
     communities = len(list((SAMPLE_DATA / "communities").glob("*.yml")))
-    top_level = len(list(site.glob("*/index.html"))) - 1  # all but `communities/` itself
-    assert communities < pages <= communities + top_level
+    pages = page_cards(root / "directory", root / "mkdocs.yml", Fragments(), markup_environment())
+    assert indexed == communities + len(pages)
 
 
 def test_a_failing_indexer_fails_the_build_and_keeps_the_old_site(
@@ -68,12 +79,12 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_old_site(
     site = build_project(make_project(tmp_path))
     before = sorted(path.relative_to(site) for path in site.rglob("*"))
     broken = tmp_path / "pagefind"
-    broken.write_text("#!/bin/sh\nexit 3\n", "utf-8")
+    broken.write_text("#!/bin/sh\necho 'Error: no disk left' >&2\nexit 3\n", "utf-8")
     broken.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    monkeypatch.setattr("generator.search.pagefind_binary", lambda: broken)
     with contextlib.chdir(tmp_path):
         result = CliRunner().invoke(cli, ["build", "--strict"])
     assert result.exit_code == 1
-    assert "search indexer (pagefind)" in result.output
+    assert "search indexer (pagefind) failed: Error: no disk left" in result.output
     assert "Traceback" not in result.output
     assert sorted(path.relative_to(site) for path in site.rglob("*")) == before
