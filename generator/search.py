@@ -107,9 +107,12 @@ class SearchIndexer:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._process and self._process.poll() is None:
-            self._process.kill()
+        if self._process:
+            if self._process.poll() is None:  # the build failed before the index was needed
+                self._process.kill()
             self._process.wait()
+            if self._process.stdout:
+                self._process.stdout.close()
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def move_into(self, site_dir: Path) -> None:
