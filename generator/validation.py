@@ -80,7 +80,17 @@ def _cycle_collection_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            _count_as_old()
             gc.enable()
+
+
+def _count_as_old() -> None:
+    # What loading left behind lives on: file it under the oldest generation, or re-enabling
+    # starts a collection that walks all of it at once. Objects that someone froze on purpose
+    # (the checker does, before forking) stay frozen.
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 # --- vocabularies --------------------------------------------------------------------------
