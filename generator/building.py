@@ -66,12 +66,9 @@ def build(
     cards = community_cards(site.communities, markup)
     cards.update(page_cards(docs_dir, config_file, fragments, markup))
     with SearchIndexer(cards, work_dir=site_dir.parent) as search:
-
-        def finish(staging: Path) -> None:
-            fragments.splice_into(staging)
-            search.move_into(staging)
-
-        build_with_mkdocs(config_file, site_dir, strict=strict, finish=finish)
+        build_with_mkdocs(
+            config_file, site_dir, strict=strict, fragments=fragments, finish=search.move_into
+        )
     return BuildResult(len(catalog.entries), len(files), site_dir)
 
 

@@ -128,11 +128,12 @@ def page_url(docs_path: str) -> str:
 
 
 class Fragments:
-    """Big generated HTML kept out of MkDocs' Markdown pass and spliced into the built pages.
+    """Big generated HTML kept out of MkDocs' Markdown pass and filled into the pages' HTML.
 
     Python-Markdown parses raw HTML tag by tag; the list and facet pages carry tens of thousands
     of tags at 10,000 entries, which made MkDocs several times slower. A deferred fragment
-    leaves a placeholder in the Markdown and goes into the page's HTML after the build.
+    leaves a placeholder in the Markdown and goes into the page's HTML during the build, after
+    the Markdown pass (mkdocs_plugins.FillFragments).
     """
 
     def __init__(self) -> None:
@@ -147,16 +148,6 @@ class Fragments:
     def placeholder(number: int) -> str:
         return f'<div class="biglist-deferred" data-biglist-fragment="{number}"></div>'
 
-    def splice_into(self, site_dir: Path) -> None:
-        """Put every deferred fragment into its built page, in place of its placeholder."""
-        for page_path in self.by_page:
-            built = site_dir / _built_file(page_path)
-            try:
-                text = built.read_text("utf-8")
-            except OSError as error:
-                raise BuildError(f"{built}: built page not found for its content") from error
-            built.write_text(self.fill(page_path, text), "utf-8")
-
     def fill(self, page_path: str, html_text: str) -> str:
         """`html_text`, the HTML of the page at `page_path`, with its fragments in place."""
         for number, item in enumerate(self.by_page.get(page_path, [])):
@@ -165,11 +156,6 @@ class Fragments:
                 raise BuildError(f"{page_path}: placeholder {number} for its content is missing")
             html_text = html_text.replace(marker, item, 1)
         return html_text
-
-
-def _built_file(docs_path: str) -> str:
-    folder = page_url(docs_path)
-    return f"{folder}/index.html" if folder else "index.html"
 
 
 def _deferring_filter(fragments: Fragments | None) -> Any:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import BuildError
+from generator.rendering import Fragments
 
 MANIFEST = ".biglist-generated.json"
 
@@ -95,12 +96,13 @@ def build_with_mkdocs(
     site_dir: Path,
     *,
     strict: bool,
+    fragments: Fragments | None = None,
     finish: Callable[[Path], None] | None = None,
 ) -> None:
     """Run `mkdocs build` into a temporary folder, then swap it in for `site_dir`.
 
-    `finish` completes the new site before the swap (the search index), so a failure there
-    also leaves the previous site in place.
+    `fragments` are filled into their pages during the build. `finish` completes the new site
+    before the swap (the search index), so a failure there also leaves the previous site.
     """
     if not config_file.is_file():
         raise BuildError(f"{config_file}: MkDocs configuration not found")
@@ -108,7 +110,7 @@ def build_with_mkdocs(
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
     try:
-        _run_mkdocs(config_file, staging, strict=strict)
+        _run_mkdocs(config_file, staging, strict=strict, fragments=fragments)
         if finish:
             finish(staging)
         _swap_in(staging, site_dir)
@@ -116,15 +118,21 @@ def build_with_mkdocs(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _run_mkdocs(config_file: Path, site_dir: Path, *, strict: bool) -> None:
+def _run_mkdocs(
+    config_file: Path, site_dir: Path, *, strict: bool, fragments: Fragments | None
+) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+
+    from generator.mkdocs_plugins import FillFragments
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     with _captured_warnings() as warnings:
         try:
             config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
+            if fragments:
+                config.plugins["biglist-fragments"] = FillFragments(fragments)
             build(config)
         except (MkDocsException, OSError) as error:
             raise BuildError(_failure_message(error, warnings)) from error
