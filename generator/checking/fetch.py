@@ -147,8 +147,8 @@ class Fetcher:
         proxies = self._proxies(url)
         self._vet(host, proxied=bool(proxies))
         prepared = _prepare(url, {**self._headers, **(headers or {})}, jar)
-        with self.gate.turn(host):
-            if self.gate.given_up(host):  # decided while this request waited for its turn
+        with self.gate.turn(host) as granted:
+            if not granted:  # given up, perhaps while this request waited for its turn
                 raise FetchFailure("timeout", _given_up_text(host))
             watch = self.network.watchdog.arm(self.options.timeout)
             try:

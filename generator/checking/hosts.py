@@ -109,12 +109,29 @@ class HostGate:
                 host = self._hosts.setdefault(key, _Host(self._delay))
         return host
 
+    def ready_at(self, name: str) -> float:
+        """When (time.monotonic) the host's pause is over, as far as this process knows."""
+        return self._host(name).next_at
+
     @contextmanager
-    def turn(self, name: str) -> Iterator[None]:
-        """Hold the host (and one global slot) for one request, after the host's pause."""
+    def turn(self, name: str) -> Iterator[bool]:
+        """Hold the host (and one global slot) for one request, after the host's pause.
+
+        Yields False, at once and without taking the host's time, when the host has been given
+        up (perhaps while this caller waited for the host): the caller must not send then.
+        """
         host = self._host(name)
+        with host.lock:
+            if self.given_up(name):
+                yield False
+                return
+            with self._request(name, host):
+                yield True
+
+    @contextmanager
+    def _request(self, name: str, host: _Host) -> Iterator[None]:
         shared = self._shared.hold(name) if self._shared else nullcontext(None)
-        with host.lock, shared as bucket:
+        with shared as bucket:
             not_before = host.next_at
             if self._shared is not None and bucket is not None:
                 not_before = max(not_before, self._shared.next_at(bucket))

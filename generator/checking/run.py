@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.checking.activity import Thresholds
+from generator.checking.dispatch import Job, host_of
 from generator.checking.memory import few_malloc_arenas
 from generator.checking.options import CheckOptions
 from generator.checking.report import report_json, summary_markdown, write_text
@@ -225,7 +226,7 @@ class _Run:
         state = CheckState(self.records, self.options.active_days, self.options.dormant_days)
         save_state(self.state_path, state, self.texts)
 
-    def _order(self, lanes: Sequence[Lane]) -> list[Entry]:
+    def _order(self, lanes: Sequence[Lane]) -> list[Job]:
         """Least recently checked first (an interrupted run carries on where it stopped), then
         round by round over the hosts in their order."""
         rank = {
@@ -234,14 +235,14 @@ class _Run:
             for index, entry in enumerate(lane)
         }
         everything = [entry for lane in lanes for entry in lane]
-        return sorted(everything, key=lambda e: (self._last_checked(e), *rank[e.slug]))
+        ordered = sorted(everything, key=lambda e: (self._last_checked(e), *rank[e.slug]))
+        return [_job(entry) for entry in ordered]
 
     def _lanes(self, entries: Sequence[Entry]) -> list[Lane]:
         """Entries by host; least recently checked first, then slow hosts, then busy hosts."""
         lanes: dict[str, Lane] = {}
         for entry in sorted(entries, key=lambda entry: (self._last_checked(entry), entry.slug)):
-            host = (urlsplit(entry.community.url).hostname or "").lower()
-            lanes.setdefault(host, []).append(entry)
+            lanes.setdefault(host_of(entry.community.url), []).append(entry)
         return sorted(lanes.values(), key=self._lane_priority)
 
     def _last_checked(self, entry: Entry) -> dt.datetime:
@@ -257,6 +258,11 @@ class _Run:
         platform = entry.community.platform
         term = self.catalog.vocabularies.get("platforms").get(platform or "")
         return term.activity_api if isinstance(term, PlatformTerm) else None
+
+
+def _job(entry: Entry) -> Job:
+    community = entry.community
+    return Job(entry.slug, community.url, tuple(community.feeds))
 
 
 def _host_prefixes(entries: Sequence[Entry]) -> dict[str, frozenset[str]]:

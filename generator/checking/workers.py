@@ -1,22 +1,22 @@
 """The engine that checks entries: threads in one process, and when the list is large several
 processes (one Python process uses one core at a time).
 
-Threads take entries from one queue in the order the caller chose (every host's first entry,
-then every host's second, ...), so each host is reached early and a host that hangs costs its
-timeouts at the start of the run, not at its end; the host gate keeps one request in flight per
-host whatever the order. Hosts are dealt to processes whole, and requests that leave a
-process's hosts (redirects, sitemaps elsewhere) still take turns with every other process
-through `SharedTurns`. Results go back to the caller through a queue.
+Threads take jobs from a `HostQueue` (dispatch.py): in the order the caller chose (every host's
+first entry, then every host's second, ...) among the hosts whose pause is over, so each host
+is reached early, a host that hangs costs its timeouts at the start of the run, not at its end,
+and no thread sits out a host's pause while another host is ready. The host gate keeps one
+request in flight per host whatever the order. Hosts are dealt to processes whole, and requests
+that leave a process's hosts (redirects, sitemaps elsewhere) still take turns with every other
+process through `SharedTurns`. Results go back to the caller through a queue.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import math
 import multiprocessing
 import os
-import queue
+import pickle
 import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -25,6 +25,7 @@ from multiprocessing.context import BaseContext
 from typing import Any
 
 from generator.checking.activity import Subject, Thresholds, find_activity
+from generator.checking.dispatch import HostQueue, Job
 from generator.checking.domains import offsite
 from generator.checking.fetch import Fetcher
 from generator.checking.history import advance
@@ -37,9 +38,10 @@ from generator.checking.robots import RobotsCache
 from generator.models import Entry
 from generator.state import CheckRecord, FeedCache
 
-# Threads spend most of their time in a host's pause, not holding a request slot: enough of
-# them keep every slot busy when a typical answer takes about TYPICAL_ANSWER seconds.
-TYPICAL_ANSWER = 0.25
+# Threads per request slot. A thread is only handed an entry whose host is ready, but keeps it
+# through the pauses between that entry's own requests (page, robots.txt, feed, API, sitemap):
+# a few per slot keep the slots busy while some threads sit in those pauses.
+THREADS_PER_SLOT = 3
 MAX_THREADS = 1024
 MAX_PROCESSES = 4
 GC_THRESHOLD = 20_000
@@ -103,24 +105,19 @@ class EntryRunner:
             prefixes=plan.prefixes,
         )
         self.concurrency = concurrency
-        self.stop = threading.Event()
+        self.queue = HostQueue((), self.fetcher.gate.ready_at)
         self._threads: list[threading.Thread] = []
 
-    def start(self, entries: Sequence[Entry], put: Callable[[Result], None]) -> None:
+    def start(self, jobs: Sequence[Job], put: Callable[[Result], None]) -> None:
         # The catalog and the previous state live for the whole run: keep the cyclic garbage
         # collector from walking them again and again while pages come and go, and let it
         # run less often (parsers allocate many short-lived objects, few of them cyclic).
         gc.freeze()
         gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
-        pending: queue.SimpleQueue[Entry] = queue.SimpleQueue()
-        for entry in entries:
-            pending.put(entry)
-        per_slot = max(2, 1 + math.ceil(self.plan.options.delay / TYPICAL_ANSWER))
-        count = min(len(entries), self.concurrency * per_slot, MAX_THREADS)
+        self.queue = HostQueue(jobs, self.fetcher.gate.ready_at)
+        count = min(len(jobs), self.concurrency * THREADS_PER_SLOT, MAX_THREADS)
         self._threads = [
-            threading.Thread(
-                target=self._work, args=(pending, put), daemon=True, name=f"checker-{index}"
-            )
+            threading.Thread(target=self._work, args=(put,), daemon=True, name=f"checker-{index}")
             for index in range(count)
         ]
         for thread in self._threads:
@@ -134,47 +131,44 @@ class EntryRunner:
             thread.join()
 
     def close(self) -> None:
-        self.stop.set()
+        self.queue.stop()
         self.fetcher.close()
         self.fetcher.network.watchdog.close()
 
-    def _work(self, pending: queue.SimpleQueue[Entry], put: Callable[[Result], None]) -> None:
-        while not self.stop.is_set():
+    def _work(self, put: Callable[[Result], None]) -> None:
+        while (job := self.queue.take()) is not None:
             try:
-                entry = pending.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                record = self.check_entry(entry)
+                record = self.check_entry(job)
             except Exception as error:  # a bug must reach the caller, not end a thread quietly
-                put(Crash(entry.slug, repr(error)))
+                put(Crash(job.slug, repr(error)))
                 return
             finally:
                 # Connections live for one entry: open files stay bounded by the threads.
                 self.fetcher.close_connections()
+                self.queue.done(job)
             put(record)
 
-    def check_entry(self, entry: Entry) -> CheckRecord:
-        community, plan = entry.community, self.plan
-        link = visit(self.fetcher, community.url)
-        subject = Subject(community.url, community.feeds, plan.platform_apis.get(entry.slug), link)
+    def check_entry(self, job: Job) -> CheckRecord:
+        plan = self.plan
+        link = visit(self.fetcher, job.url)
+        subject = Subject(job.url, job.feeds, plan.platform_apis.get(job.slug), link)
         activity = find_activity(self.probes, subject, plan.thresholds)
         standing = advance(
-            plan.previous.get(entry.slug),
-            community.url,
+            plan.previous.get(job.slug),
+            job.url,
             link.outcome,
             self.today,
             plan.options.dead_after,
         )
         return CheckRecord(
-            slug=entry.slug,
-            url=community.url,
+            slug=job.slug,
+            url=job.url,
             checked_at=plan.started,
             outcome=link.outcome,
             link_status=standing.link_status,
             http_status=link.http_status,
             final_url=link.final_url,
-            offsite=offsite(community.url, link.final_url),
+            offsite=offsite(job.url, link.final_url),
             last_activity=activity.last_activity,
             activity_source=activity.source,
             activity=activity.activity,
@@ -184,7 +178,7 @@ class EntryRunner:
             failing_runs=standing.failing_runs,
             failing_since=standing.failing_since,
             history=standing.history,
-            feeds=self._feeds_used(community.feeds, link.page.feeds),
+            feeds=self._feeds_used(job.feeds, link.page.feeds),
         )
 
     def _feeds_used(self, *groups: Sequence[str]) -> dict[str, FeedCache]:
@@ -203,7 +197,7 @@ class ProcessPool:
         plan: Plan,
         lanes: Sequence[Lane],
         processes: int,
-        order: Callable[[Sequence[Lane]], list[Entry]],
+        order: Callable[[Sequence[Lane]], list[Job]],
     ) -> None:
         self._context = _context()
         self.results: Any = self._context.Queue()
@@ -216,7 +210,9 @@ class ProcessPool:
                 target=_worker,
                 args=(
                     plan,
-                    order(lanes[index::processes]),
+                    # Bytes, not objects: the worker unpickles its own compact copies and
+                    # never touches (so never copies) the pages of this process's catalog.
+                    pickle.dumps(order(lanes[index::processes])),
                     max(1, share + (index < extra)),
                     self._lock_path,
                     times,
@@ -257,7 +253,7 @@ def _context() -> BaseContext:
 
 def _worker(
     plan: Plan,
-    entries: list[Entry],
+    jobs: bytes,
     concurrency: int,
     lock_path: str,
     times: Any,
@@ -266,7 +262,7 @@ def _worker(
     """A worker process: check its entries with threads, then say Done."""
     runner = EntryRunner(plan, concurrency, SharedTurns(lock_path, times))
     try:
-        runner.start(entries, results.put)
+        runner.start(pickle.loads(jobs), results.put)
         runner.join()
     except KeyboardInterrupt:
         return  # the parent saves what it received
