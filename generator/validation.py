@@ -9,6 +9,8 @@ import datetime as dt
 import gc
 import os
 import re
+import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,6 +41,11 @@ VOCABULARY_MODELS: dict[str, type[Term]] = {
     "sizes": Term,
 }
 ENTRY_SUFFIX = ".yml"
+# Below this many files a worker process costs more (fork, and results sent back) than it saves.
+PARALLEL_MIN_FILES = 2000
+MAX_WORKERS = 4
+# Where cross-entry rules point (`cross_entry_problems`): the only lines a worker sends back.
+CROSS_ENTRY_FIELDS = ("url", "name", "related")
 
 
 @dataclass(frozen=True)
@@ -57,10 +64,14 @@ def load_catalog(data_dir: Path, today: dt.date | None = None) -> Catalog:
     problems: list[Problem] = []
     vocabularies = load_vocabularies(data_dir, problems)
     context = ValidationContext(vocabularies, today or dt.date.today())
+    paths = list(iter_entry_files(data_dir / "communities"))
     with _cycle_collection_paused():
-        documents = [load_yaml_file(path) for path in iter_entry_files(data_dir / "communities")]
-        entries = [e for doc in documents if (e := validate_document(doc, context, problems))]
-        problems.extend(cross_entry_problems(entries, {doc.path: doc for doc in documents}))
+        checked = check_entry_files(paths, context)
+        entries = [file.entry for file in checked if file.entry]
+        problems.extend(problem for file in checked for problem in file.problems)
+        problems.extend(
+            cross_entry_problems(entries, {file.doc.path: file.doc for file in checked})
+        )
     if not (data_dir / "communities").is_dir():
         where = display_path(data_dir / "communities")
         problems.append(Problem(where, 1, "-", "folder of community entries not found"))
@@ -91,6 +102,80 @@ def _count_as_old() -> None:
     if gc.get_freeze_count() == 0:
         gc.freeze()
         gc.unfreeze()
+
+
+# --- every entry file, in one process or several ------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """One entry file after loading and validation: the entry if valid, else its problems."""
+
+    doc: Document
+    entry: Entry | None
+    problems: list[Problem]
+
+
+def check_entry_files(paths: Sequence[Path], context: ValidationContext) -> list[CheckedFile]:
+    """Load and validate every file, in the order given; a long list is shared out between
+    this process and forked workers, one per core."""
+    workers = _worker_count(len(paths))
+    if workers < 2:
+        return _check_files(paths, context)
+    size = -(-len(paths) // workers)
+    chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
+    return _check_in_workers(chunks, context)
+
+
+def _worker_count(files: int) -> int:
+    # Forking a process that runs other threads (a preview server, the checker) could leave the
+    # child waiting on a lock that one of them held: only a single-threaded process forks.
+    if files < PARALLEL_MIN_FILES or threading.active_count() > 1:
+        return 1
+    if not sys.platform.startswith("linux"):
+        return 1
+    return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
+
+
+def _check_in_workers(
+    chunks: list[Sequence[Path]], context: ValidationContext
+) -> list[CheckedFile]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(len(chunks) - 1, mp_context=fork) as pool:
+        futures = [pool.submit(_check_files_for_parent, chunk, context) for chunk in chunks[1:]]
+        checked = _check_files(chunks[0], context)
+        for chunk, future in zip(chunks[1:], futures, strict=True):
+            try:
+                checked.extend(future.result())
+            except BrokenProcessPool:  # a worker died (killed, out of memory): do it here
+                checked.extend(_check_files(chunk, context))
+    return checked
+
+
+def _check_files(paths: Iterable[Path], context: ValidationContext) -> list[CheckedFile]:
+    checked = []
+    for path in paths:
+        doc = load_yaml_file(path)
+        problems: list[Problem] = []
+        checked.append(CheckedFile(doc, validate_document(doc, context, problems), problems))
+    return checked
+
+
+def _check_files_for_parent(paths: Sequence[Path], context: ValidationContext) -> list[CheckedFile]:
+    # In a worker: the results travel back pickled, so drop what the parent will not read.
+    return [
+        CheckedFile(_lines_for_cross_entry_rules(file.doc), file.entry, file.problems)
+        for file in _check_files(paths, context)
+    ]
+
+
+def _lines_for_cross_entry_rules(doc: Document) -> Document:
+    lines = {loc: line for loc, line in doc.lines.items() if loc and loc[0] in CROSS_ENTRY_FIELDS}
+    return Document(doc.path, lines=lines)
 
 
 # --- vocabularies --------------------------------------------------------------------------
