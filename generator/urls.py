@@ -17,7 +17,8 @@ _FRAGMENT = r"[^\s\x00-\x1f\x7f]+"
 # a query or fragment only when not empty (splitting drops an empty one). The long way would
 # return such a URL unchanged, so it is accepted as it is, without the cost of splitting.
 _NORMAL_URL = re.compile(
-    rf"https?://(?:{_LABEL}\.)*{_LABEL}(?:/{_PATH})?(?:\?{_QUERY})?(?:#{_FRAGMENT})?"
+    rf"https?://(?P<host>(?:{_LABEL}\.)*{_LABEL})(?P<path>/{_PATH})?"
+    rf"(?:\?(?P<query>{_QUERY}))?(?:#{_FRAGMENT})?"
 )
 
 
@@ -106,6 +107,16 @@ def url_key(url: str) -> str:
     Ignores the scheme, host case, a leading `www.`, a default port, a trailing slash and the
     fragment: `https://www.Example.com:443/forum/` and `http://example.com/forum` are one.
     """
+    normal = _NORMAL_URL.fullmatch(url)
+    if normal is None:
+        return split_url_key(url)
+    host, path, query = normal.group("host", "path", "query")
+    query = f"?{query}" if query else ""
+    return f"{host.removeprefix('www.')}{(path or '').rstrip('/')}{query}"
+
+
+def split_url_key(url: str) -> str:
+    """`url_key` the long way, for a URL in any form."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().rstrip(".").removeprefix("www.")
     port = _port(parts)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from generator.urls import check_url, normalised_url, url_key
+from generator.urls import check_url, normalised_url, split_url_key, url_key
 
 # Shapes near the shortcut's edges: each either takes it or must fall through to the long way.
 TRICKY = [
@@ -64,6 +64,11 @@ def outcome(check: Callable[[str], str], url: str) -> tuple[str, str]:
 @pytest.mark.parametrize("url", TRICKY)
 def test_shortcut_agrees_with_the_long_way(url: str) -> None:
     assert outcome(check_url, url) == outcome(normalised_url, url)
+
+
+@pytest.mark.parametrize("url", TRICKY)
+def test_key_shortcut_agrees_with_the_long_way(url: str) -> None:
+    assert outcome(url_key, url) == outcome(split_url_key, url)
 
 
 @pytest.mark.parametrize(
