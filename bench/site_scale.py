@@ -39,7 +39,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from bench.synthetic import make_project
-from generator.search import index_site
 
 BIN = Path(sys.executable).parent
 KEYS = 50
@@ -62,11 +61,8 @@ def timed(command: list[str], cwd: Path) -> float:
 def measure_builds(root: Path) -> dict[str, float]:
     ours = timed([str(BIN / "biglist"), "build", "--strict"], root)
     bare = timed([str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", "site-bare"], root)
-    start = time.perf_counter()
-    index_site(root / "site-bare")
-    pagefind = time.perf_counter() - start
     shutil.rmtree(root / "site-bare")
-    return {"ours": ours, "bare": bare, "pagefind": pagefind}
+    return {"ours": ours, "bare": bare}
 
 
 def build_lunr_site(root: Path) -> Path:
@@ -316,7 +312,6 @@ def report(count: int, root: Path, builds: dict[str, float], lunr: list[dict[str
     print(f"  biglist build --strict     {builds['ours']:8.1f} s")
     ratio = builds["ours"] / builds["bare"]
     print(f"  bare mkdocs build --strict {builds['bare']:8.1f} s   ratio {ratio:.2f}")
-    print(f"  Pagefind indexing alone    {builds['pagefind']:8.1f} s (part of ours, not of bare)")
     print(f"  site                       {size / MB:8.1f} MB in {files} files")
     transfer = figures.transfer
     print(
