@@ -9,6 +9,7 @@ import datetime as dt
 import gc
 import os
 import re
+import signal
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -145,7 +146,7 @@ def _check_in_workers(
     from concurrent.futures.process import BrokenProcessPool
 
     fork = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(len(chunks) - 1, mp_context=fork) as pool:
+    with ProcessPoolExecutor(len(chunks) - 1, fork, _end_quietly_on_interrupt) as pool:
         futures = [pool.submit(_check_files_for_parent, chunk, context) for chunk in chunks[1:]]
         checked = _check_files(chunks[0], context)
         for chunk, future in zip(chunks[1:], futures, strict=True):
@@ -154,6 +155,12 @@ def _check_in_workers(
             except BrokenProcessPool:  # a worker died (killed, out of memory): do it here
                 checked.extend(_check_files(chunk, context))
     return checked
+
+
+def _end_quietly_on_interrupt() -> None:
+    # Ctrl-C reaches the whole process group. The parent stops the run (or, if only a worker
+    # was hit, redoes its share); a worker just ends, without a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _check_files(paths: Iterable[Path], context: ValidationContext) -> list[CheckedFile]:
