@@ -8,7 +8,7 @@ the same run time, as subprocesses of the same interpreter:
 
 - `python -c pass`: interpreter start-up, the floor of any command;
 - a bare `yaml.CSafeLoader` parse of every entry file (no lines, no checks): the baseline;
-- `biglist validate`.
+- `biglist validate`, on every core, and pinned to one core (so in one process).
 
 Each is run R times (default 3) and the best wall time is kept, so a busy moment on a shared
 machine spoils one sample, not the figure. Prints the times, CPU, peak memory and the ratio of
@@ -38,20 +38,27 @@ for path in sorted(Path(sys.argv[1]).iterdir()):
 """
 
 
-def timed(command: list[str], cwd: Path, expect: int = 0) -> tuple[float, float, float]:
-    """Run a command; return wall seconds, CPU seconds and peak RSS in MB."""
+def timed(command: list[str], cwd: Path, one_core: bool = False) -> tuple[float, float, float]:
+    """Run a command; return wall seconds, CPU seconds (children's included) and peak RSS in
+    MB (the largest of the process and its children)."""
+    pin = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=pin
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != expect:
+    if os.waitstatus_to_exitcode(status) != 0:
         error = process.stderr.read().decode() if process.stderr else ""
         raise SystemExit(f"{' '.join(command)} failed:\n{error}")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def best(command: list[str], cwd: Path, repeat: int) -> tuple[float, float, float]:
-    return min((timed(command, cwd) for _ in range(repeat)), key=lambda sample: sample[0])
+def best(
+    command: list[str], cwd: Path, repeat: int, one_core: bool = False
+) -> tuple[float, float, float]:
+    samples = [timed(command, cwd, one_core) for _ in range(repeat)]
+    return min(samples, key=lambda sample: sample[0])
 
 
 def prepared(count: int, keep: Path | None, scratch: Path) -> Path:
@@ -68,16 +75,19 @@ def measure(count: int, repeat: int, keep: Path | None) -> None:
         root = prepared(count, keep, Path(folder))
         communities = str(root / "data" / "communities")
         python = sys.executable
+        validate = [str(BIN / "biglist"), "validate"]
         rows = [
             ("python -c pass", best([python, "-c", "pass"], root, repeat)),
             ("bare CSafeLoader parse", best([python, "-c", BARE_PARSE, communities], root, repeat)),
-            ("biglist validate", best([str(BIN / "biglist"), "validate"], root, repeat)),
+            ("biglist validate", best(validate, root, repeat)),
+            ("biglist validate, 1 core", best(validate, root, repeat, one_core=True)),
         ]
     print(f"N={count} entries, best of {repeat}; load average {os.getloadavg()[0]:.2f}")
     for label, (wall, cpu, peak) in rows:
         print(f"  {label:24}{wall:8.2f} s wall {cpu:8.2f} s CPU   peak {peak:6.0f} MB")
-    ratio = rows[2][1][0] / rows[1][1][0]
-    print(f"  ratio validate/parse    {ratio:8.2f} wall {rows[2][1][1] / rows[1][1][1]:8.2f} CPU")
+    parse = rows[1][1]
+    for label, (wall, cpu, _) in rows[2:]:
+        print(f"  {label + ' / parse':32}{wall / parse[0]:6.2f} wall {cpu / parse[1]:8.2f} CPU")
 
 
 def main() -> None:
