@@ -6,6 +6,7 @@ load + validate → view models → render Markdown and exports → write docs �
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from generator.rendering import (
     markup_environment,
     render_pages,
 )
-from generator.search import SearchIndexer, community_cards, page_cards
+from generator.search import SearchIndexer, search_cards
 from generator.site import build_with_mkdocs, write_generated
 from generator.state import CheckState, default_state_path
 from generator.stats import build_changes, build_stats
@@ -62,9 +63,7 @@ def build(
         site, catalog.vocabularies, site_url=site_url, generated_at=now, fragments=fragments
     )
     write_generated(docs_dir, files)
-    markup = markup_environment()
-    cards = community_cards(site.communities, markup)
-    cards.update(page_cards(docs_dir, config_file, fragments, markup))
+    cards = functools.partial(search_cards, site.communities, docs_dir, config_file, fragments)
     with SearchIndexer(cards, work_dir=site_dir.parent) as search:
         build_with_mkdocs(
             config_file, site_dir, strict=strict, fragments=fragments, finish=search.move_into
