@@ -145,8 +145,12 @@ def _check_in_workers(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    fork = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(len(chunks) - 1, fork, _end_quietly_on_interrupt) as pool:
+    pool = ProcessPoolExecutor(
+        len(chunks) - 1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_end_quietly_on_interrupt,
+    )
+    with pool:
         futures = [pool.submit(_check_files_for_parent, chunk, context) for chunk in chunks[1:]]
         checked = _check_files(chunks[0], context)
         for chunk, future in zip(chunks[1:], futures, strict=True):
