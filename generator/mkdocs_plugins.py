@@ -6,6 +6,7 @@ generated pages stays a plain build (the baseline bench/build_scale.py compares 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mkdocs.plugins import BasePlugin
@@ -22,3 +23,20 @@ class FillFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_page_content(self, html: str, /, *, page: Any, **_: Any) -> str:
         return self.fragments.fill(page.file.src_uri, html)
+
+
+class ReuseThemeParts(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """Give the theme `biglist_once(key, render)`: the HTML of `render()`, rendered once per
+    key (overrides/main.html keys the page-independent parts by page depth)."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, str] = {}
+
+    def on_env(self, env: Any, /, **_: Any) -> Any:
+        env.globals["biglist_once"] = self.once
+        return env
+
+    def once(self, key: str, render: Callable[[], str]) -> str:
+        if key not in self.parts:
+            self.parts[key] = render()
+        return self.parts[key]

@@ -125,12 +125,13 @@ def _run_mkdocs(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from generator.mkdocs_plugins import FillFragments
+    from generator.mkdocs_plugins import FillFragments, ReuseThemeParts
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     with _captured_warnings() as warnings:
         try:
             config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
+            config.plugins["biglist-theme-parts"] = ReuseThemeParts()
             if fragments:
                 config.plugins["biglist-fragments"] = FillFragments(fragments)
             build(config)

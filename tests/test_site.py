@@ -3,11 +3,14 @@ small, and the shipped data builds strictly."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
+
+from tests.support import build_project, make_project
 
 REPO = Path(__file__).resolve().parents[1]
 ASSET_TAGS = {"script": "src", "link": "href", "img": "src", "source": "src", "iframe": "src"}
@@ -105,3 +108,26 @@ def test_shipped_data_builds_strictly(shipped_site: Path) -> None:
     built = sorted(path.parent.name for path in (shipped_site / "communities").glob("*/index.html"))
     assert built == slugs
     assert (shipped_site / "index.html").is_file()
+
+
+def outside_the_article(html: str) -> tuple[str, str]:
+    before, rest = html.split("<article", 1)
+    return before, rest.split("</article>", 1)[1]
+
+
+def test_reused_theme_parts_match_a_plain_mkdocs_build(tmp_path: Path) -> None:
+    """`biglist build` renders the tabs, nav and footer once per depth (overrides/main.html);
+    the pages must come out as a plain `mkdocs build` of the same docs makes them."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = make_project(tmp_path)
+    site = build_project(root)
+    plain = tmp_path / "plain"
+    with contextlib.chdir(root):
+        build(load_config("mkdocs.yml", site_dir=str(plain)))
+    pages = ["communities/acme-developers", "communities/secops-peers", "industries/cybersecurity"]
+    for page in [*pages, "health", "api", "about", ""]:
+        ours = (site / page / "index.html").read_text("utf-8")
+        theirs = (plain / page / "index.html").read_text("utf-8")
+        assert outside_the_article(ours) == outside_the_article(theirs), page
