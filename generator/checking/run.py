@@ -176,9 +176,9 @@ class _Run:
     def _in_processes(
         self, plan: Plan, lanes: list[Lane], total: int, processes: int
     ) -> list[CheckRecord]:
-        pool = ProcessPool(plan, lanes, processes, self._order)
-        pool.start()
+        pool = ProcessPool(plan, [self._order(lanes[i::processes]) for i in range(processes)])
         try:
+            pool.start()
             return self._collect(total, pool.results, pool.alive)
         finally:
             pool.close()

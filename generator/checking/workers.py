@@ -17,6 +17,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import queue
 import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -44,6 +45,7 @@ from generator.state import CheckRecord, FeedCache
 THREADS_PER_SLOT = 3
 MAX_THREADS = 1024
 MAX_PROCESSES = 4
+RELAY_POLL = 0.2
 GC_THRESHOLD = 20_000
 # Below this many hosts a second process costs more than it saves.
 HOSTS_PER_PROCESS = 100
@@ -190,21 +192,24 @@ class EntryRunner:
 
 
 class ProcessPool:
-    """Deals hosts to worker processes and gathers their results on one queue."""
+    """Checks shares of the hosts in worker processes, and the first share in this process.
 
-    def __init__(
-        self,
-        plan: Plan,
-        lanes: Sequence[Lane],
-        processes: int,
-        order: Callable[[Sequence[Lane]], list[Job]],
-    ) -> None:
+    Every further Python process costs its own copy of whatever memory it touches (the
+    interpreter's modules, its threads, its caches), so the calling process, which only waits
+    for results, checks a share too: two cores are used by two processes, not three.
+    Results from everywhere arrive on `results`.
+    """
+
+    def __init__(self, plan: Plan, shares: Sequence[Sequence[Job]]) -> None:
         self._context = _context()
-        self.results: Any = self._context.Queue()
+        self.results: queue.Queue[Result] = queue.Queue()
+        self._remote: Any = self._context.Queue()
         handle, self._lock_path = tempfile.mkstemp(prefix="biglist-check-", suffix=".locks")
         os.close(handle)
-        times = self._context.Array("d", BUCKETS, lock=False)
-        share, extra = divmod(plan.options.concurrency, processes)
+        self._times = self._context.Array("d", BUCKETS, lock=False)
+        slots = split(plan.options.concurrency, len(shares))
+        self._plan, self._shares, self._slots = plan, shares, slots[0]
+        self._runner: EntryRunner | None = None  # made after the fork: the workers get none of it
         self._processes = [
             self._context.Process(  # type: ignore[attr-defined]
                 target=_worker,
@@ -212,37 +217,70 @@ class ProcessPool:
                     plan,
                     # Bytes, not objects: the worker unpickles its own compact copies and
                     # never touches (so never copies) the pages of this process's catalog.
-                    pickle.dumps(order(lanes[index::processes])),
-                    max(1, share + (index < extra)),
+                    pickle.dumps(list(share)),
+                    count,
                     self._lock_path,
-                    times,
-                    self.results,
+                    self._times,
+                    self._remote,
                 ),
                 daemon=True,
                 name=f"check-worker-{index}",
             )
-            for index in range(processes)
+            for index, (share, count) in enumerate(zip(shares[1:], slots[1:], strict=True), 1)
         ]
+        self._pump = threading.Thread(target=self._relay, daemon=True, name="check-results")
+        self._closed = threading.Event()
 
     def start(self) -> None:
         # Freeze before forking: a collection in this process would otherwise write to every
-        # object the children share, and copy-on-write would duplicate them all.
+        # object the children share, and copy-on-write would duplicate them all. Fork before
+        # this process starts its own threads (see _context).
         gc.freeze()
         for process in self._processes:
             process.start()
+        self._pump.start()
+        turns = SharedTurns(self._lock_path, self._times)
+        self._runner = EntryRunner(self._plan, self._slots, turns)
+        self._runner.start(self._shares[0], self.results.put)
 
     def alive(self) -> bool:
-        return any(process.is_alive() for process in self._processes)
+        """Whether more results may come (the relay lasts as long as any worker process)."""
+        here = self._runner is not None and self._runner.alive()
+        return here or self._pump.is_alive()
 
     def close(self) -> None:
+        self._closed.set()
+        if self._runner is not None:
+            self._runner.close()
         for process in self._processes:
             if process.is_alive():
                 process.terminate()
         for process in self._processes:
             process.join(timeout=5)
-        self.results.close()
-        self.results.cancel_join_thread()
+        self._pump.join(timeout=5)
+        self._remote.close()
+        self._remote.cancel_join_thread()
         os.unlink(self._lock_path)
+
+    def _relay(self) -> None:
+        """Move the worker processes' results to `results` (unpickled here, off the caller),
+        until every worker process has ended and all they sent has been moved."""
+        try:
+            while not self._closed.is_set():
+                ended = not any(process.is_alive() for process in self._processes)
+                try:
+                    self.results.put(self._remote.get(timeout=RELAY_POLL))
+                except queue.Empty:
+                    if ended:
+                        return
+        except (EOFError, OSError):  # the queue was closed under us: the run is over
+            return
+
+
+def split(total: int, parts: int) -> list[int]:
+    """`total` request slots shared as evenly as possible, at least one each."""
+    share, extra = divmod(total, parts)
+    return [max(1, share + (index < extra)) for index in range(parts)]
 
 
 def _context() -> BaseContext:
