@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -88,11 +89,35 @@ def test_a_dead_worker_share_is_done_in_process(
     assert outcome(sample_data, 3, monkeypatch) == alone
 
 
-def test_small_lists_stay_in_process() -> None:
+@pytest.fixture
+def cores(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    def set_cores(count: int) -> None:
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(count)))
+
+    return set_cores
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_one_worker_per_core_up_to_a_limit(
+    cores: Callable[[int], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    big = validation.PARALLEL_MIN_FILES
+    cores(2)
+    assert validation._worker_count(big) == 2
+    cores(64)
+    assert validation._worker_count(big) == validation.MAX_WORKERS
+    cores(1)
+    assert validation._worker_count(big) == 1
+
+
+def test_small_lists_stay_in_process(cores: Callable[[int], None]) -> None:
+    cores(8)
     assert validation._worker_count(validation.PARALLEL_MIN_FILES - 1) == 1
 
 
-def test_a_process_running_threads_does_not_fork() -> None:
+def test_a_process_running_threads_does_not_fork(cores: Callable[[int], None]) -> None:
+    cores(8)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
