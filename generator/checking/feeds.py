@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import feedparser
 
 from generator.checking.fetch import Fetched
+from generator.checking.memory import PARSING
 from generator.checking.probing import Evidence, ProbeContext
 from generator.state import FeedCache
 
@@ -75,7 +76,10 @@ def _remember(fetched: Fetched, day: dt.date | None) -> FeedCache:
 
 def entry_dates(body: bytes) -> list[dt.date]:
     """Each item's `updated` (else `published`) date, in UTC; undated items are skipped."""
-    parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
+    with PARSING:
+        parsed = feedparser.parse(
+            io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False
+        )
     # Plain dict lookups: FeedParserDict's own `get` maps the two keys onto each other.
     days = [
         _day(dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed"))

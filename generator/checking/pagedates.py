@@ -11,6 +11,7 @@ import logging
 
 from htmldate import find_date
 
+from generator.checking.memory import PARSING
 from generator.checking.pages import PageFacts, parse_html
 
 logging.getLogger("htmldate").addHandler(logging.NullHandler())
@@ -18,6 +19,11 @@ logging.getLogger("htmldate").propagate = False
 
 
 def page_date(page: PageFacts, today: dt.date) -> dt.date | None:
+    with PARSING:
+        return _read_date(page, today)
+
+
+def _read_date(page: PageFacts, today: dt.date) -> dt.date | None:
     tree = parse_html(page.body) if page.body else None
     if tree is None:
         return None

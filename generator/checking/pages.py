@@ -11,6 +11,8 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 
+from generator.checking.memory import PARSING
+
 FEED_TYPES = frozenset(
     {
         "application/rss+xml",
@@ -94,6 +96,11 @@ EMPTY_PAGE = PageFacts()
 def analyse_page(body: bytes, url: str, headers: Mapping[str, str]) -> PageFacts:
     """Read the facts off a page; a page that is not HTML yields what the headers tell."""
     platform = platform_from_headers(headers)
+    with PARSING:
+        return _read_page(body, url, platform)
+
+
+def _read_page(body: bytes, url: str, platform: str | None) -> PageFacts:
     tree = parse_html(body)
     if tree is None:
         return PageFacts(platform=platform)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import functools
+import threading
+import time
 import tracemalloc
 import zlib
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import pytest
 from checker_support import make_context, make_fetcher, quick
 from loopback_web import Reply, Web, html
 
+from generator.checking import pages
 from generator.checking.links import visit
+from generator.checking.memory import PARSERS
 from generator.checking.sitemaps import gunzip_capped, sitemap_evidence
 
 T = TypeVar("T")
@@ -98,3 +103,35 @@ def test_trickling_headers_meet_the_deadline(web: Web) -> None:
 def test_a_slow_but_steady_answer_within_the_deadline_is_fine(web: Web) -> None:
     site = web.host().route("/", Reply(200, html(), delay=0.2))
     assert visit(make_fetcher(quick(timeout=2.0)), site.url()).outcome == "ok"
+
+
+def test_only_a_few_threads_parse_documents_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many threads hold pages, at most PARSERS parsed trees are being built at once."""
+    busy, most = [0], [0]
+    lock = threading.Lock()
+    full = threading.Event()
+    real_parse = pages.parse_html
+
+    def slow_parse(body: bytes) -> Any:
+        with lock:
+            busy[0] += 1
+            most[0] = max(most[0], busy[0])
+            if busy[0] >= PARSERS:
+                full.set()
+        full.wait(5)  # the first parsers stay until the slots are full; more could crowd in
+        time.sleep(0.02)
+        with lock:
+            busy[0] -= 1
+        return real_parse(body)
+
+    monkeypatch.setattr(pages, "parse_html", slow_parse)
+    body = html(body="<p>x</p>").encode()
+    threads = [
+        threading.Thread(target=pages.analyse_page, args=(body, "http://a.test/", {}))
+        for _ in range(4 * PARSERS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == PARSERS
