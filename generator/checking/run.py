@@ -32,6 +32,7 @@ from generator.checking.workers import (
     Plan,
     ProcessPool,
     Result,
+    deal,
     process_count,
 )
 from generator.errors import CheckError
@@ -176,7 +177,7 @@ class _Run:
     def _in_processes(
         self, plan: Plan, lanes: list[Lane], total: int, processes: int
     ) -> list[CheckRecord]:
-        pool = ProcessPool(plan, [self._order(lanes[i::processes]) for i in range(processes)])
+        pool = ProcessPool(plan, [self._order(share) for share in deal(lanes, processes)])
         try:
             pool.start()
             return self._collect(total, pool.results, pool.alive)

@@ -13,6 +13,7 @@ import pytest
 
 from generator.checking.dispatch import HostQueue, Job
 from generator.checking.hosts import HostGate
+from generator.checking.workers import deal
 
 
 class Clock:
@@ -143,3 +144,14 @@ def test_a_turn_on_a_given_up_host_sends_nothing_and_takes_none_of_its_time() ->
     assert gate.ready_at("slow.test") == after_request
     with gate.turn("fine.test") as granted:  # the only request slot was not kept
         assert granted
+
+
+def test_hosts_are_dealt_whole_and_the_calling_process_gets_less() -> None:
+    lanes = [[f"h{host}-{n}" for n in range(5)] for host in range(100)]
+    shares = deal(lanes, 2)
+    assert sorted(lane[0] for share in shares for lane in share) == sorted(
+        lane[0] for lane in lanes
+    )  # every host once, with all its entries
+    caller, worker = (sum(len(lane) for lane in share) for share in shares)
+    assert 0 < caller < worker
+    assert shares[1] == [lane for lane in lanes if lane in shares[1]]  # the order is kept
