@@ -213,3 +213,26 @@ def test_many_entries_on_few_hosts(tmp_path: Path, web: Web) -> None:
     run = check(data, quick(concurrency=3))
     assert len(run.records) == 24 and {r.outcome for r in run.records} == {"ok"}
     assert max(host.max_in_flight for host in hosts) == 1
+
+
+def test_an_interrupted_run_over_several_processes_keeps_what_came_back(
+    tmp_path: Path, web: Web
+) -> None:
+    hosts = [web.host().route("/", Reply(200, html())) for _ in range(4)]
+    entries = {f"e{n:02}": entry(hosts[n % 4].url(f"/{n}"), name=f"E{n}") for n in range(12)}
+    data = make_data(tmp_path, entries)
+    seen: list[str] = []
+
+    def interrupt(progress: Progress) -> None:
+        seen.append(progress.latest.slug)
+        if progress.done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        check(data, quick(processes=2, concurrency=2, delay=0.05), on_progress=interrupt)
+    kept = load_check_state(data / "check-state.json")
+    assert sorted(kept) == sorted(seen) and len(kept) == 3
+    # The next run (the worker process of the first one is gone) checks every entry.
+    again = check(data, quick(processes=2, concurrency=2))
+    assert sorted(record.slug for record in again.records) == sorted(entries)
+    assert len(load_check_state(data / "check-state.json")) == 12
