@@ -8,7 +8,8 @@ the same run time, as subprocesses of the same interpreter:
 
 - `python -c pass`: interpreter start-up, the floor of any command;
 - a bare `yaml.CSafeLoader` parse of every entry file (no lines, no checks): the baseline;
-- `biglist validate`, on every core, and pinned to one core (so in one process).
+- `biglist validate` as it runs (worker processes when cores are idle), and pinned to one
+  core (so always in one process).
 
 Each is run R times (default 3) and the best wall time is kept, so a busy moment on a shared
 machine spoils one sample, not the figure. Prints the times, CPU, peak memory and the ratio of
@@ -71,6 +72,7 @@ def prepared(count: int, keep: Path | None, scratch: Path) -> Path:
 
 
 def measure(count: int, repeat: int, keep: Path | None) -> None:
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="biglist-bench-") as folder:
         root = prepared(count, keep, Path(folder))
         communities = str(root / "data" / "communities")
@@ -82,7 +84,8 @@ def measure(count: int, repeat: int, keep: Path | None) -> None:
             ("biglist validate", best(validate, root, repeat)),
             ("biglist validate, 1 core", best(validate, root, repeat, one_core=True)),
         ]
-    print(f"N={count} entries, best of {repeat}; load average {os.getloadavg()[0]:.2f}")
+    load = f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
+    print(f"N={count} entries, best of {repeat}; load average {load} ({os.cpu_count()} CPUs)")
     for label, (wall, cpu, peak) in rows:
         print(f"  {label:24}{wall:8.2f} s wall {cpu:8.2f} s CPU   peak {peak:6.0f} MB")
     parse = rows[1][1]

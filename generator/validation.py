@@ -135,7 +135,11 @@ def _worker_count(files: int) -> int:
         return 1
     if not sys.platform.startswith("linux"):
         return 1
-    return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
+    # A worker pays only with a core of its own: on a busy machine it just adds the cost of
+    # sending its results back (measured: slower than one process at a load of 6 on 2 cores).
+    cores = len(os.sched_getaffinity(0))
+    idle = cores - os.getloadavg()[0]
+    return max(1, min(cores, MAX_WORKERS, 1 + int(idle)))
 
 
 def _check_in_workers(

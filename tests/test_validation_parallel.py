@@ -90,34 +90,43 @@ def test_a_dead_worker_share_is_done_in_process(
 
 
 @pytest.fixture
-def cores(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
-    def set_cores(count: int) -> None:
+def cores(monkeypatch: pytest.MonkeyPatch) -> Callable[[int, float], None]:
+    """Pin how many cores the process may use and how busy the machine is."""
+
+    def set_cores(count: int, load: float = 0.0) -> None:
         monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(count)))
+        monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
 
     return set_cores
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
-def test_one_worker_per_core_up_to_a_limit(
-    cores: Callable[[int], None], monkeypatch: pytest.MonkeyPatch
+def test_one_worker_per_idle_core_up_to_a_limit(
+    cores: Callable[[int, float], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     big = validation.PARALLEL_MIN_FILES
-    cores(2)
+    cores(2, 0.1)
     assert validation._worker_count(big) == 2
-    cores(64)
+    cores(64, 0.1)
     assert validation._worker_count(big) == validation.MAX_WORKERS
-    cores(1)
+    cores(1, 0.0)
+    assert validation._worker_count(big) == 1
+    cores(8, 5.5)
+    assert validation._worker_count(big) == 3
+    cores(2, 1.5)
+    assert validation._worker_count(big) == 1
+    cores(2, 6.0)
     assert validation._worker_count(big) == 1
 
 
-def test_small_lists_stay_in_process(cores: Callable[[int], None]) -> None:
-    cores(8)
+def test_small_lists_stay_in_process(cores: Callable[[int, float], None]) -> None:
+    cores(8, 0.0)
     assert validation._worker_count(validation.PARALLEL_MIN_FILES - 1) == 1
 
 
-def test_a_process_running_threads_does_not_fork(cores: Callable[[int], None]) -> None:
-    cores(8)
+def test_a_process_running_threads_does_not_fork(cores: Callable[[int, float], None]) -> None:
+    cores(8, 0.0)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
