@@ -1,12 +1,13 @@
 """`biglist build`: the pipeline from data files to a finished site, one stage per line.
 
-load + validate → view models → render Markdown and exports → write docs → mkdocs build
+load + validate → view models → render Markdown → write docs → mkdocs build
+                                                          ↘ beside it, on the other core:
+                                                            exports and the search index
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from generator.exports import (
     configured_site_url,
     exports,
 )
+from generator.forking import ForkedJob
 from generator.health import build_health
 from generator.listing import LIST_DATA_PATH, list_json
 from generator.models import Vocabularies
@@ -27,8 +29,8 @@ from generator.rendering import (
     markup_environment,
     render_pages,
 )
-from generator.search import SearchIndexer, search_cards
-from generator.site import build_with_mkdocs, write_generated
+from generator.search import BUNDLE_DIR, index_cards, search_cards
+from generator.site import build_with_mkdocs, write_files, write_generated
 from generator.state import CheckState, default_state_path
 from generator.stats import build_changes, build_stats
 from generator.status import read_check_state
@@ -59,16 +61,23 @@ def build(
     site_url = configured_site_url(config_file)
     site = build_site_view(catalog, state)
     fragments = Fragments()
-    files = render_site_view(
-        site, catalog.vocabularies, site_url=site_url, generated_at=now, fragments=fragments
-    )
-    write_generated(docs_dir, files)
-    cards = functools.partial(search_cards, site.communities, docs_dir, config_file, fragments)
-    with SearchIndexer(cards, work_dir=site_dir.parent) as search:
-        build_with_mkdocs(
-            config_file, site_dir, strict=strict, fragments=fragments, finish=search.move_into
+    pages = render_docs(site, catalog.vocabularies, site_url=site_url, fragments=fragments)
+    write_generated(docs_dir, pages)
+    when = now or build_time()
+
+    def beside_mkdocs(out: Path, scratch: Path) -> None:
+        markup = markup_environment()
+        write_files(
+            out, exports(site, catalog.vocabularies, markup, site_url=site_url, generated_at=when)
         )
-    return BuildResult(len(catalog.entries), len(files), site_dir)
+        cards = search_cards(site.communities, docs_dir, config_file, fragments)
+        index_cards(cards, out / BUNDLE_DIR, scratch)
+
+    with ForkedJob(beside_mkdocs, work_dir=site_dir.parent) as job:
+        build_with_mkdocs(
+            config_file, site_dir, strict=strict, fragments=fragments, finish=job.merge_into
+        )
+    return BuildResult(len(catalog.entries), len(pages), site_dir)
 
 
 def render_site(
@@ -79,32 +88,26 @@ def render_site(
     generated_at: dt.datetime | None = None,
     fragments: Fragments | None = None,
 ) -> dict[str, str | bytes]:
-    """Every generated file of the docs folder, by docs-relative path.
+    """Every generated file of the docs folder, exports included, by docs-relative path (what
+    `biglist serve` previews; `build` makes the exports beside MkDocs instead).
 
     With `fragments`, big HTML blocks are kept out of the Markdown and collected there, to be
-    spliced into the built site (see rendering.Fragments); without, they stay inline.
+    filled into the built pages (see rendering.Fragments); without, they stay inline.
     """
     site = build_site_view(catalog, state)
-    return render_site_view(
-        site,
-        catalog.vocabularies,
-        site_url=site_url,
-        generated_at=generated_at,
-        fragments=fragments,
-    )
-
-
-def render_site_view(
-    site: SiteView,
-    vocabularies: Vocabularies,
-    *,
-    site_url: str,
-    generated_at: dt.datetime | None,
-    fragments: Fragments | None,
-) -> dict[str, str | bytes]:
+    files = render_docs(site, catalog.vocabularies, site_url=site_url, fragments=fragments)
+    when = generated_at or build_time()
     markup = markup_environment()
+    files.update(exports(site, catalog.vocabularies, markup, site_url=site_url, generated_at=when))
+    return files
+
+
+def render_docs(
+    site: SiteView, vocabularies: Vocabularies, *, site_url: str, fragments: Fragments | None
+) -> dict[str, str | bytes]:
+    """The pages MkDocs builds, and the Big List's data file."""
     reports = report_pages(
-        build_stats(site, vocabularies, markup),
+        build_stats(site, vocabularies, markup_environment()),
         build_changes(site),
         build_health(site.communities),
         api_doc(vocabularies),
@@ -113,7 +116,5 @@ def render_site_view(
     files: dict[str, str | bytes] = dict(
         render_pages(pages, markdown_environment(fragments=fragments))
     )
-    when = generated_at or build_time()
-    files.update(exports(site, vocabularies, markup, site_url=site_url, generated_at=when))
     files[LIST_DATA_PATH] = list_json(site)
     return files

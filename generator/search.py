@@ -7,23 +7,18 @@ index into chunks and a query loads only the few it needs.
 The index is built from our sources, beside MkDocs rather than after it, so on two cores it
 costs the build little time. Each community gets a small "search card" (its name, description
 and facts); each of the site's top-level pages a card of its Markdown, converted as MkDocs
-converts it. A forked process renders the cards and has Pagefind (the binary from the
-`pagefind-bin` wheel) index them while MkDocs builds; the bundle is then moved into
-`<site>/pagefind/`, where `assets/biglist-search.js` loads it.
+converts it. Pagefind (the binary from the `pagefind-bin` wheel) indexes them into the
+bundle that `assets/biglist-search.js` loads from `<site>/pagefind/`; `biglist build` does all
+this in a process of its own while MkDocs builds (forking.ForkedJob).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import signal
 import subprocess
-import tempfile
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -35,7 +30,6 @@ from generator.views import CommunityView
 BUNDLE_DIR = "pagefind"
 # Not worth finding: code snippets (the badge's HTML) and heading anchors.
 EXCLUDE_SELECTORS = ("pre", ".headerlink")
-TIMEOUT_SECONDS = 600
 
 
 def search_cards(
@@ -92,84 +86,19 @@ def _markdown_converter(config_file: Path) -> Any:
     return lambda text: converter.reset().convert(text)
 
 
-class SearchIndexer:
-    """The search index, built by a forked process while MkDocs builds the site.
-
-    The child renders the cards from the data already in memory, writes them, runs Pagefind
-    over them and removes them: on two cores none of it adds to the build's time. Use as a
-    context manager around the site build: `move_into(site_dir)` waits for the index and moves
-    the bundle into the built site; leaving stops the child if it still runs (the build failed)
-    and removes the work folder.
-    """
-
-    def __init__(self, make_cards: Callable[[], Mapping[str, str]], work_dir: Path) -> None:
-        self._make_cards = make_cards
-        # Beside the site, so that the finished bundle moves into it with a rename.
-        work_dir.mkdir(parents=True, exist_ok=True)
-        self._folder = Path(tempfile.mkdtemp(prefix=".biglist-search-", dir=work_dir))
-        self._child: int | None = None
-
-    def __enter__(self) -> SearchIndexer:
-        child = os.fork()
-        if child == 0:
-            _index_in_child(self._make_cards, self._folder)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.setpgid(child, child)  # the child does it too: whichever runs first
-        self._child = child
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._child is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._child, signal.SIGKILL)  # the child and its Pagefind
-            os.waitpid(self._child, 0)
-        shutil.rmtree(self._folder, ignore_errors=True)
-
-    def move_into(self, site_dir: Path) -> None:
-        """Wait for the index, then move the bundle to `site_dir/pagefind/`."""
-        assert self._child is not None, "move_into() is called inside the `with` block"
-        status = _wait_for(self._child)
-        self._child = None
-        if status != 0:
-            failure = self._folder / FAILURE_NOTE
-            raise BuildError(failure.read_text("utf-8") if failure.is_file() else _STOPPED)
-        (self._folder / BUNDLE_DIR).rename(site_dir / BUNDLE_DIR)
+def index_cards(cards: Mapping[str, str], bundle_dir: Path, scratch: Path) -> None:
+    """Write the cards under `scratch`, have Pagefind index them into `bundle_dir`, and
+    remove them; raises BuildError if Pagefind fails."""
+    cards_dir = scratch / "search-cards"
+    _write_cards(cards_dir, cards)
+    _run_pagefind(cards_dir, bundle_dir)
+    shutil.rmtree(cards_dir, ignore_errors=True)
 
 
-FAILURE_NOTE = "failure.txt"
-_STOPPED = "the search indexer stopped unexpectedly"
-
-
-def _wait_for(child: int) -> int:
-    deadline = time.monotonic() + TIMEOUT_SECONDS
-    while (status := os.waitpid(child, os.WNOHANG))[0] == 0:
-        if time.monotonic() > deadline:
-            raise BuildError("the search indexer (pagefind) took too long")
-        time.sleep(0.02)
-    return os.waitstatus_to_exitcode(status[1])
-
-
-def _index_in_child(make_cards: Callable[[], Mapping[str, str]], folder: Path) -> NoReturn:
-    """The forked child's whole life; it never returns to the caller's code."""
-    code = 1
-    try:
-        os.setpgid(0, 0)
-        _write_cards(folder / "cards", make_cards())
-        _run_pagefind(folder)
-        code = 0
-        shutil.rmtree(folder / "cards", ignore_errors=True)
-    except BuildError as error:
-        (folder / FAILURE_NOTE).write_text(str(error), "utf-8")
-    except BaseException as error:  # anything at all: the child must reach os._exit
-        (folder / FAILURE_NOTE).write_text(f"the search indexer failed: {error}", "utf-8")
-    finally:
-        os._exit(code)  # not sys.exit: the parent's cleanup and buffers are not the child's
-
-
-def _run_pagefind(folder: Path) -> None:
+def _run_pagefind(cards_dir: Path, bundle_dir: Path) -> None:
     command = [
-        *(str(pagefind_binary()), "--site", str(folder / "cards")),
-        *("--output-path", str(folder / BUNDLE_DIR)),
+        *(str(pagefind_binary()), "--site", str(cards_dir)),
+        *("--output-path", str(bundle_dir)),
         *("--exclude-selectors", ", ".join(EXCLUDE_SELECTORS)),
         *("--force-language", "en", "--silent"),
     ]

@@ -78,6 +78,17 @@ def _prune_empty_parents(folder: Path, stop: Path) -> None:
         folder = folder.parent
 
 
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write files under `root` by their '/'-separated relative paths."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, "utf-8")
+
+
 def _write_if_changed(path: Path, content: str | bytes) -> None:
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:

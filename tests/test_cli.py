@@ -73,7 +73,7 @@ def test_mkdocs_failure_keeps_the_previous_site(project: Path) -> None:
     assert "nowhere.md" in output
     assert (project / "site" / "marker.txt").exists()
     assert not list(project.glob(".site.building-*"))
-    assert not list(project.glob(".biglist-search-*"))  # the indexer stopped, its folder gone
+    assert not list(project.glob(".biglist-beside-*"))  # the forked job stopped, folder gone
 
 
 def test_build_removes_stale_generated_pages(project: Path) -> None:

@@ -71,7 +71,7 @@ def test_the_bundle_indexes_every_card(tmp_path: Path) -> None:
     communities = len(list((SAMPLE_DATA / "communities").glob("*.yml")))
     pages = page_cards(root / "directory", root / "mkdocs.yml", Fragments(), markup_environment())
     assert indexed == communities + len(pages)
-    assert not list(root.glob(".biglist-search-*"))
+    assert not list(root.glob(".biglist-beside-*"))
 
 
 def test_a_failing_indexer_fails_the_build_and_keeps_the_old_site(
@@ -89,4 +89,4 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_old_site(
     assert "search indexer (pagefind) failed: Error: no disk left" in result.output
     assert "Traceback" not in result.output
     assert sorted(path.relative_to(site) for path in site.rglob("*")) == before
-    assert not list(tmp_path.glob(".biglist-search-*"))
+    assert not list(tmp_path.glob(".biglist-beside-*"))
