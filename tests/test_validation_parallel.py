@@ -112,9 +112,11 @@ def test_one_worker_per_idle_core_up_to_a_limit(
     assert validation._worker_count(big) == validation.MAX_WORKERS
     cores(1, 0.0)
     assert validation._worker_count(big) == 1
-    cores(8, 5.5)
+    cores(8, 6.0)
     assert validation._worker_count(big) == 3
-    cores(2, 1.5)
+    cores(2, 1.4)
+    assert validation._worker_count(big) == 2
+    cores(2, 1.6)
     assert validation._worker_count(big) == 1
     cores(2, 6.0)
     assert validation._worker_count(big) == 1
