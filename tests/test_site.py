@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.support import build_project, make_project
@@ -131,3 +132,18 @@ def test_reused_theme_parts_match_a_plain_mkdocs_build(tmp_path: Path) -> None:
         ours = (site / page / "index.html").read_text("utf-8")
         theirs = (plain / page / "index.html").read_text("utf-8")
         assert outside_the_article(ours) == outside_the_article(theirs), page
+
+
+def test_pages_that_skip_markdown_come_out_as_through_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Community pages are one HTML block and skip Python-Markdown (FillFragments): the pages
+    must be what Markdown would have made of them."""
+    from generator.mkdocs_plugins import FillFragments
+
+    fast = build_project(make_project(tmp_path / "fast"))
+    monkeypatch.setattr(FillFragments, "on_page_markdown", lambda self, markdown, **_: markdown)
+    slow = build_project(make_project(tmp_path / "slow"))
+    for page in ("communities/acme-community", "communities/secops-peers"):
+        ours = (fast / page / "index.html").read_text("utf-8")
+        assert ours == (slow / page / "index.html").read_text("utf-8"), page
