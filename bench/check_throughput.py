@@ -15,9 +15,10 @@ that accept connections and never answer. In the same run:
   bench/node/package.json by this script) checking the same entry URLs for liveness only
   (HEAD, GET when HEAD fails), at its default concurrency of 100.
 
-Both get the same per-request timeout. Prints both wall times, the ratio, each tool's CPU time
-and peak memory (the summed PSS of its whole process tree, sampled every 0.1 s), requests
-served, and the most requests the server ever saw in flight on one host during our run.
+Both get the same per-request timeout. Prints both wall times, the ratio, each tool's CPU time,
+the machine's load average before and after each tool ran, peak memory (the summed PSS of its
+whole process tree, sampled every 0.1 s), requests served, and the most requests the server
+ever saw in flight on one host during our run.
 """
 
 from __future__ import annotations
@@ -278,6 +279,7 @@ def timed(command: list[str], cwd: Path, stdout: Any = subprocess.DEVNULL) -> tu
     """Run a command; return (wall seconds, peak memory in MB of its whole process tree,
     sampled every 0.1 s) and print its CPU time."""
     with tempfile.TemporaryFile() as errors:
+        load_before = os.getloadavg()[0]
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=errors)
         peak = 0.0
@@ -289,7 +291,9 @@ def timed(command: list[str], cwd: Path, stdout: Any = subprocess.DEVNULL) -> tu
             time.sleep(0.1)
         elapsed = time.perf_counter() - start
         cpu = f"CPU {usage.ru_utime:.1f} s user + {usage.ru_stime:.1f} s system"
-        print(f"    ({Path(command[1]).name}: {cpu})")
+        # The machine may be shared: the 1-minute load average says how much it was.
+        load = f"load {load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
+        print(f"    ({Path(command[1]).name}: {cpu}; {load})")
         code = os.waitstatus_to_exitcode(status)
         if code not in (0, 1) or (code == 1 and "linkinator" not in " ".join(command)):
             errors.seek(0)
