@@ -3,10 +3,11 @@
 Each host's entries are checked one after another. While one of them is being checked the host
 is out of the queue; when it is done the host comes back, ready once its pause is over (the
 host gate says when). A free worker always takes the entry that comes first in the caller's
-order among the hosts that are ready now, and only waits when no host is: a handful of workers
-keeps the request slots busy, instead of hundreds of threads each sleeping through one pause.
-The host gate still enforces the pauses and the one request in flight per host; this queue
-only makes sure workers rarely meet a closed gate.
+order among the hosts that are ready now, and only waits when no host is. A worker still sits
+out the pauses between one entry's own requests (page, robots.txt, feed, ...), but never a
+pause between two entries: fewer threads keep the request slots busy. The host gate still
+enforces the pauses and the one request in flight per host; this queue only makes sure
+workers rarely meet a closed gate.
 """
 
 from __future__ import annotations
