@@ -52,7 +52,7 @@ def community_cards(communities: Iterable[CommunityView], env: Environment) -> d
 def _facts(view: CommunityView) -> list[str]:
     terms = [view.industry, *view.types, view.platform, view.access]
     labels = [term.label for term in terms if term]
-    return [text for text in (view.community.sponsor, view.community.audience) if text] + labels
+    return [view.community.audience, *labels] if view.community.audience else labels
 
 
 def page_cards(
