@@ -16,8 +16,9 @@ serve: $(INSTALLED)  ## live preview on http://127.0.0.1:8000/
 test: $(INSTALLED) $(NODE_INSTALLED)  ## install everything and run the whole suite
 	$(BIN)/pytest
 
-lint: $(INSTALLED)  ## ruff and mypy (also run by the suite)
+lint: $(INSTALLED)  ## ruff (lint and format) and mypy (also run by the suite)
 	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy
 
 $(INSTALLED): pyproject.toml

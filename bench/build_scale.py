@@ -11,30 +11,16 @@ command's peak memory (max RSS of that process).
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.measure import timed
 from bench.synthetic import make_project
 
 BIN = Path(sys.executable).parent
-
-
-def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
-    """Run a command; return wall seconds, CPU seconds (its own and its children's: the search
-    indexer) and peak RSS in MB (the largest of the process and its children)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        error = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"{' '.join(command)} failed:\n{error}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def measure(count: int) -> None:

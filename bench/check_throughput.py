@@ -110,8 +110,10 @@ def homepage(site: Site, rng: random.Random) -> bytes:
         f"<time datetime='{iso_day(rng.uniform(1, 90))}'>recently</time></li>"
         for n in range(50)
     )
-    page = (f"<!doctype html><html><head><title>Community</title>{head}</head>"
-            f"<body><h1>Welcome</h1><ul>{rows}</ul><footer>© 2012-2026</footer></body></html>")
+    page = (
+        f"<!doctype html><html><head><title>Community</title>{head}</head>"
+        f"<body><h1>Welcome</h1><ul>{rows}</ul><footer>© 2012-2026</footer></body></html>"
+    )
     return page.encode()
 
 
@@ -122,24 +124,40 @@ def documents(site: Site, rng: random.Random) -> dict[str, tuple[int, dict[str, 
     if site.robots:
         sitemap = f"Sitemap: http://{site.address}:{PORT}/sitemap.xml\n" * (site.kind == "sitemap")
         docs["/robots.txt"] = (200, {}, f"User-agent: *\nDisallow: /admin\n{sitemap}".encode())
-    items = "".join(f"<item><title>t{n}</title><pubDate>{rfc_day(rng.uniform(0, 60))}</pubDate>"
-                    f"<description>{'words ' * 40}</description></item>" for n in range(20))
-    docs["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"},
-                         f"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>"
-                         f"{items}</channel></rss>".encode())
+    items = "".join(
+        f"<item><title>t{n}</title><pubDate>{rfc_day(rng.uniform(0, 60))}</pubDate>"
+        f"<description>{'words ' * 40}</description></item>"
+        for n in range(20)
+    )
+    docs["/feed.xml"] = (
+        200,
+        {"Content-Type": "application/rss+xml"},
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>"
+        f"{items}</channel></rss>".encode(),
+    )
     topics = [{"id": n, "last_posted_at": iso_day(rng.uniform(0, 40))} for n in range(30)]
-    docs["/latest.json"] = (200, {"Content-Type": "application/json"},
-                            json.dumps({"topic_list": {"topics": topics}}).encode())
+    docs["/latest.json"] = (
+        200,
+        {"Content-Type": "application/json"},
+        json.dumps({"topic_list": {"topics": topics}}).encode(),
+    )
     khoros = {"status": "success", "data": {"items": [{"post_time": iso_day(rng.uniform(0, 9))}]}}
     docs["/api/2.0/search"] = (200, {}, json.dumps(khoros).encode())
     vanilla = [{"dateLastComment": iso_day(rng.uniform(0, 20)), "dateInserted": iso_day(90)}]
     docs["/api/v2/discussions"] = (200, {}, json.dumps(vanilla).encode())
-    urls = "".join(f"<url><loc>http://{site.address}:{PORT}/t/{n}</loc>"
-                   f"<lastmod>{iso_day(rng.uniform(0, 300))[:10]}</lastmod></url>"
-                   for n in range(200))
-    docs["/sitemap.xml"] = (200, {"Content-Type": "application/xml"},
-                            ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/"
-                             f"sitemap/0.9'>{urls}</urlset>").encode())
+    urls = "".join(
+        f"<url><loc>http://{site.address}:{PORT}/t/{n}</loc>"
+        f"<lastmod>{iso_day(rng.uniform(0, 300))[:10]}</lastmod></url>"
+        for n in range(200)
+    )
+    docs["/sitemap.xml"] = (
+        200,
+        {"Content-Type": "application/xml"},
+        (
+            "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/"
+            f"sitemap/0.9'>{urls}</urlset>"
+        ).encode(),
+    )
     return docs
 
 
@@ -168,8 +186,13 @@ class SimulatedWeb:
         return served or self.docs[address].get(plain) or (404, {}, b"<title>Not found</title>")
 
     def _platform_only(self, site: Site, path: str) -> tuple[int, dict[str, str], bytes] | None:
-        owners = {"/latest.json": "discourse", "/api/2.0/search": "khoros",
-                  "/api/v2/discussions": "vanilla", "/feed.xml": "feed", "/sitemap.xml": "sitemap"}
+        owners = {
+            "/latest.json": "discourse",
+            "/api/2.0/search": "khoros",
+            "/api/v2/discussions": "vanilla",
+            "/feed.xml": "feed",
+            "/sitemap.xml": "sitemap",
+        }
         owner = owners.get(path)
         return (404, {}, b"not here") if owner and owner != site.kind else None
 
@@ -186,8 +209,15 @@ class SimulatedWeb:
         finally:
             writer.close()
 
-    async def _respond(self, site: Site | None, address: str, method: bytes, path: str,
-                       reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _respond(
+        self,
+        site: Site | None,
+        address: str,
+        method: bytes,
+        path: str,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> None:
         if site is None:
             return await self._control(path, writer)
         self.requests += 1
@@ -221,8 +251,10 @@ def _response(status: int, headers: dict[str, str], body: bytes, length: int | N
 def serve(sites: list[Site], ready: Any) -> None:
     async def main() -> None:
         web = SimulatedWeb(sites)
-        servers = [await asyncio.start_server(web.handle, site.address, PORT, backlog=256)
-                   for site in sites]
+        servers = [
+            await asyncio.start_server(web.handle, site.address, PORT, backlog=256)
+            for site in sites
+        ]
         servers.append(await asyncio.start_server(web.handle, CONTROL, PORT))
         ready.set()
         await asyncio.Event().wait()
@@ -251,8 +283,13 @@ def make_data(root: Path, sites: list[Site], count: int) -> list[str]:
         # Half the entries on a platform name it; the checker recognises the others.
         named = site.kind in ("discourse", "khoros", "vanilla") and index % 2
         platform = site.kind if named else ""
-        lines = [f"name: Bench community {index}", f"url: {url}", "sources:", f"  - {url}",
-                 "added: 2026-01-01"] + ([f"platform: {platform}"] if platform else [])
+        lines = [
+            f"name: Bench community {index}",
+            f"url: {url}",
+            "sources:",
+            f"  - {url}",
+            "added: 2026-01-01",
+        ] + ([f"platform: {platform}"] if platform else [])
         (data / "communities" / f"bench-{index:05}.yml").write_text("\n".join(lines) + "\n")
         urls.append(url)
     return urls
@@ -269,8 +306,9 @@ def tree_memory_mb(pid: int) -> float:
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
             continue
-        total += next((int(line.split()[1]) for line in rollup.splitlines()
-                       if line.startswith("Pss:")), 0)
+        total += next(
+            (int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0
+        )
         pending += [int(child) for child in children]
     return total / 1024
 
@@ -305,23 +343,44 @@ def timed(command: list[str], cwd: Path, stdout: Any = subprocess.DEVNULL) -> tu
 def install_peer() -> None:
     if not LINKINATOR.exists() or not NODE.exists():
         print("installing linkinator and Node 22 from npm (bench/node/package.json)...")
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                       cwd=NODE_DIR, check=True)
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=NODE_DIR, check=True
+        )
 
 
 def run_ours(root: Path, args: argparse.Namespace) -> tuple[float, float]:
-    command = [sys.executable, "-c", "from generator.cli import main; main()", "check",
-               "--data", "data", "--allow-private", "--report", "report.json",
-               "--concurrency", str(args.concurrency), "--delay", str(args.delay),
-               "--timeout", str(args.timeout)]
+    command = [
+        sys.executable,
+        "-c",
+        "from generator.cli import main; main()",
+        "check",
+        "--data",
+        "data",
+        "--allow-private",
+        "--report",
+        "report.json",
+        "--concurrency",
+        str(args.concurrency),
+        "--delay",
+        str(args.delay),
+        "--timeout",
+        str(args.timeout),
+    ]
     return timed(command, root)
 
 
 def run_linkinator(root: Path, urls: list[str], timeout: float) -> tuple[float, float, int]:
     links = "".join(f"<a href='{url}'>x</a>\n" for url in urls)
     (root / "links.html").write_text(f"<!doctype html><html><body>{links}</body></html>")
-    command = [str(NODE), str(LINKINATOR), "links.html", "--format", "json",
-               "--timeout", str(int(timeout * 1000))]
+    command = [
+        str(NODE),
+        str(LINKINATOR),
+        "links.html",
+        "--format",
+        "json",
+        "--timeout",
+        str(int(timeout * 1000)),
+    ]
     with open(root / "linkinator.json", "wb") as out:
         seconds, peak = timed(command, root, stdout=out)
     checked = json.loads((root / "linkinator.json").read_text())["links"]
@@ -332,8 +391,10 @@ def summarise_ours(root: Path) -> str:
     rows = json.loads((root / "report.json").read_text())["communities"]
     outcomes = Counter(row["outcome"] for row in rows)
     sources = Counter(row["activity_source"] or "none" for row in rows)
-    return (f"{len(rows)} entries; outcomes {dict(outcomes.most_common())}; "
-            f"activity from {dict(sources.most_common())}")
+    return (
+        f"{len(rows)} entries; outcomes {dict(outcomes.most_common())}; "
+        f"activity from {dict(sources.most_common())}"
+    )
 
 
 def main() -> None:
@@ -345,8 +406,11 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=10.0, help="per request, both tools")
     parser.add_argument("--hanging", type=int, default=None, help="hosts that never answer")
     parser.add_argument("--skip-linkinator", action="store_true")
-    parser.add_argument("--nightly", action="store_true",
-                        help="also time a second run of ours with the first run's state")
+    parser.add_argument(
+        "--nightly",
+        action="store_true",
+        help="also time a second run of ours with the first run's state",
+    )
     args = parser.parse_args()
     hanging = args.hanging if args.hanging is not None else max(1, args.hosts // 200)
     sites = make_sites(args.hosts, hanging)
@@ -367,28 +431,36 @@ def measure(args: argparse.Namespace, sites: list[Site], hanging: int) -> None:
     with tempfile.TemporaryDirectory(prefix="biglist-check-bench-") as folder:
         root = Path(folder)
         urls = make_data(root, sites, args.entries)
-        print(f"N={args.entries} entries on H={args.hosts} hosts ({hanging} hanging), "
-              f"timeout {args.timeout:g} s, our delay per host {args.delay:g} s, "
-              f"our concurrency {args.concurrency}")
+        print(
+            f"N={args.entries} entries on H={args.hosts} hosts ({hanging} hanging), "
+            f"timeout {args.timeout:g} s, our delay per host {args.delay:g} s, "
+            f"our concurrency {args.concurrency}"
+        )
         control("/reset")
         ours_s, ours_mb = run_ours(root, args)
         ours = control("/reset")
-        print(f"  biglist check (links + activity)  {ours_s:8.2f} s   peak {ours_mb:6.0f} MB   "
-              f"{ours['requests']} requests, at most {ours['max_in_flight_per_host']} "
-              "in flight per host")
+        print(
+            f"  biglist check (links + activity)  {ours_s:8.2f} s   peak {ours_mb:6.0f} MB   "
+            f"{ours['requests']} requests, at most {ours['max_in_flight_per_host']} "
+            "in flight per host"
+        )
         print(f"    {summarise_ours(root)}")
         if args.nightly:
             night_s, night_mb = run_ours(root, args)
             night = control("/reset")
-            print(f"  biglist check, next night (state) {night_s:8.2f} s   peak {night_mb:6.0f} MB"
-                  f"   {night['requests']} requests")
+            print(
+                f"  biglist check, next night (state) {night_s:8.2f} s   peak {night_mb:6.0f} MB"
+                f"   {night['requests']} requests"
+            )
         if args.skip_linkinator:
             return
         peer_s, peer_mb, checked = run_linkinator(root, urls, args.timeout)
         peer = control("/reset")
-        print(f"  linkinator 8.1.0 (links only)     {peer_s:8.2f} s   peak {peer_mb:6.0f} MB   "
-              f"{peer['requests']} requests, {checked} URLs reported, at most "
-              f"{peer['max_in_flight_per_host']} in flight per host")
+        print(
+            f"  linkinator 8.1.0 (links only)     {peer_s:8.2f} s   peak {peer_mb:6.0f} MB   "
+            f"{peer['requests']} requests, {checked} URLs reported, at most "
+            f"{peer['max_in_flight_per_host']} in flight per host"
+        )
         print(f"  ratio ours/linkinator             {ours_s / peer_s:8.2f}")
 
 

@@ -23,11 +23,9 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,6 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.chromium import CHROMIUM, CHROMIUM_ARGS
+from bench.measure import timed
 from bench.synthetic import make_project
 
 BIN = Path(sys.executable).parent
@@ -50,17 +49,9 @@ KB = 1024
 # --- build ---------------------------------------------------------------------------------
 
 
-def timed(command: list[str], cwd: Path) -> float:
-    start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
-    return time.perf_counter() - start
-
-
 def measure_builds(root: Path) -> dict[str, float]:
-    ours = timed([str(BIN / "biglist"), "build", "--strict"], root)
-    bare = timed([str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", "site-bare"], root)
+    ours = timed([str(BIN / "biglist"), "build", "--strict"], root)[0]
+    bare = timed([str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", "site-bare"], root)[0]
     shutil.rmtree(root / "site-bare")
     return {"ours": ours, "bare": bare}
 

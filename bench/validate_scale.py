@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.measure import timed
 from bench.synthetic import write_data
 
 BIN = Path(sys.executable).parent
@@ -37,22 +36,6 @@ from pathlib import Path
 for path in sorted(Path(sys.argv[1]).iterdir()):
     yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
 """
-
-
-def timed(command: list[str], cwd: Path, one_core: bool = False) -> tuple[float, float, float]:
-    """Run a command; return wall seconds, CPU seconds (children's included) and peak RSS in
-    MB (the largest of the process and its children)."""
-    pin = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=pin
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        error = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"{' '.join(command)} failed:\n{error}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def best(

@@ -1,4 +1,5 @@
-"""The code quality gate runs with the suite: ruff and strict mypy must be clean."""
+"""The code quality gate runs with the suite: ruff (lint and format) and strict mypy must be
+clean."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ def run_tool(*command: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.skipif(not (BIN / "ruff").exists(), reason="ruff is not installed")
 def test_ruff_is_clean() -> None:
     result = run_tool(str(BIN / "ruff"), "check", "generator", "tests", "bench")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(not (BIN / "ruff").exists(), reason="ruff is not installed")
+def test_code_is_formatted() -> None:
+    result = run_tool(str(BIN / "ruff"), "format", "--check", "generator", "tests", "bench")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -109,8 +109,10 @@ class Host:
     def gaps(self) -> list[float]:
         """Seconds between the end of each request and the start of the next one."""
         ordered = sorted(self.requests, key=lambda seen: seen.started)
-        return [later.started - (earlier.ended or later.started)
-                for earlier, later in itertools.pairwise(ordered)]
+        return [
+            later.started - (earlier.ended or later.started)
+            for earlier, later in itertools.pairwise(ordered)
+        ]
 
 
 class Web:
@@ -210,7 +212,6 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(reply.trickle)
         seen.finished_body = True
 
-
     def _slow_headers(self, reply: Reply, headers: dict[str, str]) -> None:
         lines = [f"HTTP/1.1 {reply.status} OK", *(f"{k}: {v}" for k, v in headers.items())]
         for byte in ("\r\n".join(lines) + "\r\n\r\n").encode():
@@ -233,12 +234,14 @@ def gzipped(data: bytes) -> bytes:
 
 
 def html(title: str = "Community", head: str = "", body: str = "") -> str:
-    return (f"<!doctype html><html><head><title>{title}</title>{head}</head>"
-            f"<body>{body}</body></html>")
+    return (
+        f"<!doctype html><html><head><title>{title}</title>{head}</head><body>{body}</body></html>"
+    )
 
 
 def rss(*dates: str) -> str:
-    items = "".join(f"<item><title>t{i}</title><pubDate>{d}</pubDate></item>"
-                    for i, d in enumerate(dates))
+    items = "".join(
+        f"<item><title>t{i}</title><pubDate>{d}</pubDate></item>" for i, d in enumerate(dates)
+    )
     channel = f"<channel><title>f</title>{items}</channel>"
     return f"<?xml version='1.0'?><rss version='2.0'>{channel}</rss>"

@@ -54,7 +54,10 @@ def test_the_entry_feeds_come_first(web: Web) -> None:
     site.route("/advertised.rss", Reply(200, rss(rfc822(days_ago(2)))))
     result = activity_of(site.url(), feeds=[site.url("/own.rss")])
     assert (result.source, result.last_activity, result.activity) == (
-        "feed", days_ago(50), "slowing")
+        "feed",
+        days_ago(50),
+        "slowing",
+    )
     assert site.count("/advertised.rss") == 0
 
 
@@ -90,8 +93,11 @@ def test_a_malformed_feed_falls_through_to_the_next_source(web: Web) -> None:
 
 def test_future_and_ancient_feed_dates_are_ignored(web: Web) -> None:
     site = web.host().route("/", Reply(200, html()))
-    dates = (rfc822(TODAY + dt.timedelta(days=40)), "Mon, 01 Jan 1990 00:00:00 GMT",
-             rfc822(days_ago(7)))
+    dates = (
+        rfc822(TODAY + dt.timedelta(days=40)),
+        "Mon, 01 Jan 1990 00:00:00 GMT",
+        rfc822(days_ago(7)),
+    )
     site.route("/f", Reply(200, rss(*dates)))
     assert activity_of(site.url(), feeds=[site.url("/f")]).last_activity == days_ago(7)
 
@@ -110,7 +116,10 @@ def test_discourse_recognised_from_the_page(web: Web) -> None:
     site.route("/latest.json", as_json({"topic_list": {"topics": topics}}))
     result = activity_of(site.url())
     assert (result.source, result.last_activity, result.activity) == (
-        "discourse", days_ago(1), "active")
+        "discourse",
+        days_ago(1),
+        "active",
+    )
     assert site.requests[-1].headers["Accept"] == "application/json"
 
 
@@ -127,7 +136,11 @@ def test_discourse_counts_when_there_is_no_topic_list(web: Web) -> None:
     site.route("/about.json", as_json({"about": {"stats": {"posts_30_days": 12}}}))
     result = activity_of(site.url())
     assert (result.source, result.activity, result.last_activity, result.recent_posts) == (
-        "discourse", "active", None, 12)
+        "discourse",
+        "active",
+        None,
+        12,
+    )
 
 
 def test_a_login_required_discourse_is_read_from_its_statistics(web: Web) -> None:
@@ -174,17 +187,23 @@ def test_vanilla_latest_discussion(web: Web) -> None:
 
 
 def sitemap(*pages: tuple[str, dt.date]) -> str:
-    urls = "".join(f"<url><loc>{loc}</loc><lastmod>{day.isoformat()}</lastmod></url>"
-                   for loc, day in pages)
-    return ("<?xml version='1.0' encoding='UTF-8'?>"
-            f"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{urls}</urlset>")
+    urls = "".join(
+        f"<url><loc>{loc}</loc><lastmod>{day.isoformat()}</lastmod></url>" for loc, day in pages
+    )
+    return (
+        "<?xml version='1.0' encoding='UTF-8'?>"
+        f"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{urls}</urlset>"
+    )
 
 
 def test_sitemap_found_through_robots_txt(web: Web) -> None:
     site = web.host().route("/community/", Reply(200, html()))
     site.route("/robots.txt", Reply(200, f"User-agent: *\nSitemap: {site.url('/maps/main.xml')}\n"))
-    pages = [(site.url("/community/t/1"), days_ago(20)), (site.url("/community/t/2"),
-             days_ago(40)), (site.url("/blog/new"), days_ago(1))]
+    pages = [
+        (site.url("/community/t/1"), days_ago(20)),
+        (site.url("/community/t/2"), days_ago(40)),
+        (site.url("/blog/new"), days_ago(1)),
+    ]
     site.route("/maps/main.xml", Reply(200, sitemap(*pages)))
     result = activity_of(site.url("/community/"))
     assert (result.source, result.last_activity) == ("sitemap", days_ago(20))
@@ -192,16 +211,19 @@ def test_sitemap_found_through_robots_txt(web: Web) -> None:
 
 def test_a_sitemap_stamped_with_one_date_proves_nothing(web: Web) -> None:
     site = web.host().route("/", Reply(200, html()))
-    site.route("/sitemap.xml", Reply(200, sitemap((site.url("/a"), TODAY), (site.url("/b"),
-                                                                            TODAY))))
+    site.route(
+        "/sitemap.xml", Reply(200, sitemap((site.url("/a"), TODAY), (site.url("/b"), TODAY)))
+    )
     assert activity_of(site.url()).source is None
 
 
 def test_a_sitemap_index_reads_a_few_children(web: Web) -> None:
     site = web.host().route("/", Reply(200, html()))
     children = "".join(f"<sitemap><loc>{site.url(f'/s{n}.xml')}</loc></sitemap>" for n in range(9))
-    index = ("<?xml version='1.0'?><sitemapindex "
-             f"xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{children}</sitemapindex>")
+    index = (
+        "<?xml version='1.0'?><sitemapindex "
+        f"xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{children}</sitemapindex>"
+    )
     site.route("/sitemap.xml", Reply(200, index))
     for n in range(9):
         page = sitemap((site.url(f"/p{n}"), days_ago(n + 3)), (site.url(f"/q{n}"), days_ago(99)))
@@ -220,12 +242,16 @@ def test_a_gzipped_sitemap(web: Web) -> None:
 
 
 def test_dates_on_the_page_are_the_last_resort(web: Web) -> None:
-    listing = "".join(f"<li><time datetime='{days_ago(n).isoformat()}'>x</time></li>"
-                      for n in (12, 40, 300))
+    listing = "".join(
+        f"<li><time datetime='{days_ago(n).isoformat()}'>x</time></li>" for n in (12, 40, 300)
+    )
     site = web.host().route("/", Reply(200, html(body=f"<ul>{listing}</ul>")))
     result = activity_of(site.url())
     assert (result.source, result.last_activity, result.activity) == (
-        "page", days_ago(12), "active")
+        "page",
+        days_ago(12),
+        "active",
+    )
 
 
 def test_no_evidence_at_all_is_unknown(web: Web) -> None:
@@ -297,8 +323,8 @@ def test_a_failing_site_is_not_probed(web: Web) -> None:
 
 
 @pytest.mark.parametrize(
-    ("age", "level"), [(0, "active"), (30, "active"), (31, "slowing"), (180, "slowing"),
-                       (181, "dormant")]
+    ("age", "level"),
+    [(0, "active"), (30, "active"), (31, "slowing"), (180, "slowing"), (181, "dormant")],
 )
 def test_thresholds(age: int, level: str) -> None:
     assert classify(days_ago(age), TODAY, Thresholds(30, 180)) == level

@@ -27,7 +27,9 @@ def test_exit_0_even_when_every_site_is_down(tmp_path: Path, web: Web) -> None:
     assert code == 0, err
     rows = json.loads(report.read_text())["communities"]
     assert [(row["slug"], row["outcome"], row["http_status"]) for row in rows] == [
-        ("a", "connection_error", None), ("b", "connection_error", None)]
+        ("a", "connection_error", None),
+        ("b", "connection_error", None),
+    ]
     assert "Checked 2 communities" in out
     assert (data / "check-state.json").is_file()
 
@@ -47,8 +49,15 @@ def test_named_hosts_through_resolve(tmp_path: Path, web: Web) -> None:
     site = web.host().route("/", Reply(200, html()))
     data = make_data(tmp_path, {"named": entry(site.named_url("forum.test"))})
     report = tmp_path / "r.json"
-    code, _, err = run_check("--data", str(data), "--allow-private",
-                             "--resolve", f"forum.test:{site.address}", "--report", str(report))
+    code, _, err = run_check(
+        "--data",
+        str(data),
+        "--allow-private",
+        "--resolve",
+        f"forum.test:{site.address}",
+        "--report",
+        str(report),
+    )
     assert code == 0, err
     assert json.loads(report.read_text())["communities"][0]["outcome"] == "ok"
 
@@ -79,8 +88,9 @@ def test_state_and_summary_paths(tmp_path: Path, web: Web) -> None:
     site = web.host().route("/", Reply(404))
     data = make_data(tmp_path, {"gone": entry(site.url())})
     state, summary = tmp_path / "elsewhere" / "state.json", tmp_path / "health.md"
-    code, out, _ = run_check("--data", str(data), "--allow-private", "--state", str(state),
-                             "--summary", str(summary))
+    code, out, _ = run_check(
+        "--data", str(data), "--allow-private", "--state", str(state), "--summary", str(summary)
+    )
     assert code == 0
     assert json.loads(state.read_text())["communities"]["gone"]["link_status"] == "failing"
     assert not (data / "check-state.json").exists()

@@ -52,8 +52,9 @@ def test_a_huge_body_is_cut_at_the_cap(web: Web) -> None:
 
 def test_a_gzip_bomb_is_not_inflated(web: Web) -> None:
     bomb = gzip_bomb(64)
-    site = web.host().route("/", Reply(200, bomb, headers={"Content-Encoding": "gzip",
-                                                          "Content-Type": "text/html"}))
+    site = web.host().route(
+        "/", Reply(200, bomb, headers={"Content-Encoding": "gzip", "Content-Type": "text/html"})
+    )
     fetcher = make_fetcher(quick(max_body=MB))
     result, peak = peak_memory(lambda: visit(fetcher, site.url()))
     assert result.outcome == "ok"

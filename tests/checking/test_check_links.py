@@ -44,7 +44,10 @@ def test_moved_to_another_host(web: Web) -> None:
     old.route("/", Reply(301, headers={"Location": new.url("/forum/")}))
     result = visit(make_fetcher(), old.url())
     assert (result.outcome, result.final_url, result.http_status) == (
-        "moved", new.url("/forum/"), 200)
+        "moved",
+        new.url("/forum/"),
+        200,
+    )
 
 
 def test_401_and_www_authenticate_are_gated(web: Web) -> None:
@@ -173,8 +176,14 @@ def test_a_redirect_loop_is_caught_at_once(web: Web) -> None:
 
 def test_a_cookie_handshake_is_not_a_loop(web: Web) -> None:
     site = web.host()
-    site.route("/", lambda seen: Reply(200, html()) if "visited=1" in seen.headers.get(
-        "Cookie", "") else Reply(302, headers={"Location": "/", "Set-Cookie": "visited=1"}))
+    site.route(
+        "/",
+        lambda seen: (
+            Reply(200, html())
+            if "visited=1" in seen.headers.get("Cookie", "")
+            else Reply(302, headers={"Location": "/", "Set-Cookie": "visited=1"})
+        ),
+    )
     assert visit(make_fetcher(), site.url()).outcome == "redirected"
 
 
@@ -189,8 +198,12 @@ def test_a_redirect_to_a_private_target_is_refused(web: Web) -> None:
     public, private = web.host(), web.host()
     private.route("/", Reply(200, html()))
     public.route("/", Reply(302, headers={"Location": private.url()}))
-    network = Network(Resolver(), allow_private=False, watchdog=Watchdog(),
-                      may_contact=lambda address: address == public.address)
+    network = Network(
+        Resolver(),
+        allow_private=False,
+        watchdog=Watchdog(),
+        may_contact=lambda address: address == public.address,
+    )
     result = visit(make_fetcher(quick(allow_private=False), network), public.url())
     assert result.outcome == "refused"
     assert result.final_url == private.url()

@@ -41,8 +41,10 @@ def test_requests_in_flight_are_bounded_over_all_hosts(tmp_path: Path, web: Web)
 def test_a_redirect_to_a_busy_host_waits_its_turn(tmp_path: Path, web: Web) -> None:
     shared = web.host()
     shared.route("/", Reply(200, html(), delay=0.1)).route("/moved", Reply(200, html(), delay=0.1))
-    elsewhere = [web.host().route("/", Reply(301, headers={"Location": shared.url("/moved")}))
-                 for _ in range(4)]
+    elsewhere = [
+        web.host().route("/", Reply(301, headers={"Location": shared.url("/moved")}))
+        for _ in range(4)
+    ]
     entries = {f"r{n}": entry(host.url(), name=f"R{n}") for n, host in enumerate(elsewhere)}
     entries["shared"] = entry(shared.url())
     run = check_communities(make_data(tmp_path, entries), options=quick(concurrency=8, timeout=10))
@@ -59,8 +61,12 @@ def test_retry_after_is_honoured(web: Web) -> None:
 
 def test_retry_after_as_a_date(web: Web) -> None:
     later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
-    answers = iter([Reply(503, headers={"Retry-After": format_datetime(later, usegmt=True)}),
-                    Reply(200, html())])
+    answers = iter(
+        [
+            Reply(503, headers={"Retry-After": format_datetime(later, usegmt=True)}),
+            Reply(200, html()),
+        ]
+    )
     site = web.host().route("/", lambda seen: next(answers))
     assert visit(make_fetcher(quick(max_retry_after=5)), site.url()).outcome == "ok"
     assert site.gaps()[0] >= 0.5
@@ -130,9 +136,7 @@ def test_several_processes_still_take_turns_per_host(tmp_path: Path, web: Web) -
         entries[f"r{n:02}"] = entry(host.url(), name=f"R{n}")
         entries[f"b{n:02}"] = entry(host.url("/b"), name=f"B{n}")
     data = make_data(tmp_path, entries)
-    run = check_communities(
-        data, options=quick(processes=3, concurrency=6, delay=0.05, timeout=10)
-    )
+    run = check_communities(data, options=quick(processes=3, concurrency=6, delay=0.05, timeout=10))
     assert len(run.records) == 24
     assert {r.outcome for r in run.records} == {"moved", "ok"}
     assert shared.max_in_flight == 1 and shared.count("/moved") == 12

@@ -51,14 +51,27 @@ def test_a_success_resets_the_count(tmp_path: Path, web: Web) -> None:
 
 
 def test_rate_limits_keep_the_standing(tmp_path: Path, web: Web) -> None:
-    answers = iter([Reply(200, html()), Reply(429, headers={"Retry-After": "3600"}),
-                    Reply(404), Reply(404), Reply(429, headers={"Retry-After": "3600"}),
-                    Reply(404)])
+    answers = iter(
+        [
+            Reply(200, html()),
+            Reply(429, headers={"Retry-After": "3600"}),
+            Reply(404),
+            Reply(404),
+            Reply(429, headers={"Retry-After": "3600"}),
+            Reply(404),
+        ]
+    )
     site = web.host().route("/", lambda seen: next(answers))
     data = make_data(tmp_path, {"busy": entry(site.url())})
     runs = [check(data).records[0] for _ in range(6)]
     assert [r.outcome for r in runs] == [
-        "ok", "rate_limited", "not_found", "not_found", "rate_limited", "not_found"]
+        "ok",
+        "rate_limited",
+        "not_found",
+        "not_found",
+        "rate_limited",
+        "not_found",
+    ]
     assert [r.link_status for r in runs] == ["ok", "ok", "failing", "failing", "failing", "dead"]
 
 
@@ -128,8 +141,14 @@ def test_state_is_deterministic_and_unchanged_answers_keep_it_identical(
 
 def test_a_record_checked_earlier_keeps_its_own_time(tmp_path: Path, web: Web) -> None:
     site = web.host().route("/", Reply(200, html()))
-    data = make_data(tmp_path, {"a": entry(site.url()), "b": entry(site.url("/b"), name="B"),
-                                "c": entry(site.url("/c"), name="C")})
+    data = make_data(
+        tmp_path,
+        {
+            "a": entry(site.url()),
+            "b": entry(site.url("/b"), name="B"),
+            "c": entry(site.url("/c"), name="C"),
+        },
+    )
     first = check(data)
     check(data, only=["c"])
     raw = json.loads((data / "check-state.json").read_text())
@@ -187,16 +206,22 @@ def test_report_and_summary_files(tmp_path: Path, web: Web) -> None:
     site.route("/f", Reply(200, rss(rfc822(days_ago(2)))))
     gone = web.host().route("/", Reply(410))
     data = make_data(tmp_path, {"live": entry(site.url()), "gone": entry(gone.url())})
-    check(data, report_path=tmp_path / "out" / "report.json",
-          summary_path=tmp_path / "summary.md")
+    check(data, report_path=tmp_path / "out" / "report.json", summary_path=tmp_path / "summary.md")
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert list(report) == ["generated_at", "communities"]
     assert report["generated_at"].endswith("Z") and len(report["generated_at"]) == 20
     live = report["communities"][1]
     assert live == {
-        "slug": "live", "url": site.url(), "outcome": "ok", "link_status": "ok",
-        "http_status": 200, "final_url": site.url(), "offsite": False,
-        "last_activity": days_ago(2).isoformat(), "activity_source": "feed", "activity": "active",
+        "slug": "live",
+        "url": site.url(),
+        "outcome": "ok",
+        "link_status": "ok",
+        "http_status": 200,
+        "final_url": site.url(),
+        "offsite": False,
+        "last_activity": days_ago(2).isoformat(),
+        "activity_source": "feed",
+        "activity": "active",
     }
     summary = (tmp_path / "summary.md").read_text()
     assert "## Failing (1)" in summary and "`gone`" in summary

@@ -33,10 +33,17 @@ TODAY = NOW.date()
 
 def record(**changes: object) -> CheckRecord:
     fields: dict[str, object] = {
-        "slug": "acme", "url": "https://acme.example/", "checked_at": NOW, "outcome": "ok",
-        "link_status": "ok", "http_status": 200, "final_url": "https://acme.example/",
-        "offsite": False, "last_activity": TODAY - dt.timedelta(days=3),
-        "activity_source": "feed", "activity": "active",
+        "slug": "acme",
+        "url": "https://acme.example/",
+        "checked_at": NOW,
+        "outcome": "ok",
+        "link_status": "ok",
+        "http_status": 200,
+        "final_url": "https://acme.example/",
+        "offsite": False,
+        "last_activity": TODAY - dt.timedelta(days=3),
+        "activity_source": "feed",
+        "activity": "active",
     }
     fields.update(changes)
     return CheckRecord(**fields)  # type: ignore[arg-type]
@@ -51,7 +58,9 @@ def test_records_round_trip(tmp_path: Path) -> None:
     original = record(
         history=(Segment("ok", TODAY),),
         feeds={"https://acme.example/f": FeedCache("e", None, TODAY)},
-        failing_runs=0, detail="HTTP 200", activity_url="https://acme.example/f",
+        failing_runs=0,
+        detail="HTTP 200",
+        activity_url="https://acme.example/f",
     )
     path = tmp_path / "state.json"
     path.write_text(state_to_json(CheckState({"acme": original})))
@@ -81,7 +90,8 @@ def test_activity_phrases() -> None:
     assert activity_phrase(sitemap, TODAY) == "last update 3 months ago, from its sitemap"
     counts = record(activity_source="discourse", last_activity=None, recent_posts=40)
     assert activity_phrase(counts, TODAY) == (
-        "40 posts in the last 30 days, from its Discourse forum")
+        "40 posts in the last 30 days, from its Discourse forum"
+    )
     nothing = record(activity_source=None, last_activity=None, activity="unknown")
     assert activity_phrase(nothing, TODAY) == "no sign of recent activity could be found"
 
@@ -92,15 +102,25 @@ def test_link_phrases_and_facts() -> None:
     assert moved.moved_to == "https://new.example/"
     gated = record(outcome="gated", link_status="gated")
     assert link_phrase(gated) == "members must sign in" and gated.members_must_sign_in
-    dead = record(outcome="not_found", link_status="dead", failing_runs=3,
-                  failing_since=dt.date(2026, 11, 20), detail="HTTP 404")
+    dead = record(
+        outcome="not_found",
+        link_status="dead",
+        failing_runs=3,
+        failing_since=dt.date(2026, 11, 20),
+        detail="HTTP 404",
+    )
     assert link_phrase(dead) == "gone: failing on 3 checks in a row since 2026-11-20"
     assert dead.failing and dead.moved_to is None
 
 
 def test_time_ago() -> None:
     assert [time_ago(TODAY - dt.timedelta(days=n), TODAY) for n in (0, 1, 12, 400, 1000)] == [
-        "today", "yesterday", "12 days ago", "13 months ago", "2 years ago"]
+        "today",
+        "yesterday",
+        "12 days ago",
+        "13 months ago",
+        "2 years ago",
+    ]
 
 
 def test_classify_activity_matches_the_checker() -> None:
@@ -110,11 +130,19 @@ def test_classify_activity_matches_the_checker() -> None:
 
 def test_failing_since_is_kept_across_failing_runs() -> None:
     first = advance(None, "u", "timeout", TODAY, 3)
-    earlier = record(link_status=first.link_status, failing_runs=first.failing_runs,
-                     failing_since=TODAY - dt.timedelta(days=1), url="u", outcome="timeout")
+    earlier = record(
+        link_status=first.link_status,
+        failing_runs=first.failing_runs,
+        failing_since=TODAY - dt.timedelta(days=1),
+        url="u",
+        outcome="timeout",
+    )
     second = advance(earlier, "u", "server_error", TODAY, 3)
     assert (second.link_status, second.failing_runs, second.failing_since) == (
-        "failing", 2, TODAY - dt.timedelta(days=1))
+        "failing",
+        2,
+        TODAY - dt.timedelta(days=1),
+    )
 
 
 def progress(done: int) -> Progress:
