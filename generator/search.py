@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,16 @@ def _markdown_converter(config_file: Path) -> Any:
         extensions=config.markdown_extensions, extension_configs=config.mdx_configs
     )
     return lambda text: converter.reset().convert(text)
+
+
+def search_bundle(cards: Mapping[str, str]) -> dict[str, bytes]:
+    """The bundle for `cards`, by site path (`pagefind/…`): for the live preview, where MkDocs
+    serves the docs folder as it is."""
+    with tempfile.TemporaryDirectory(prefix="biglist-search-") as folder:
+        root = Path(folder)
+        index_cards(cards, root / BUNDLE_DIR, root)
+        files = (path for path in (root / BUNDLE_DIR).rglob("*") if path.is_file())
+        return {path.relative_to(root).as_posix(): path.read_bytes() for path in files}
 
 
 def index_cards(cards: Mapping[str, str], bundle_dir: Path, scratch: Path) -> None:

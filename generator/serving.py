@@ -1,7 +1,7 @@
 """`biglist serve`: MkDocs' live preview, with our pages re-rendered when the data changes.
 
 MkDocs watches the docs folder; a small thread watches the data and templates and rewrites the
-generated pages (only those that changed), which MkDocs then picks up.
+generated pages (only those that changed) and the search index, which MkDocs then picks up.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from pathlib import Path
 
 from generator.building import render_site
 from generator.errors import BigListError, DataError
-from generator.rendering import TEMPLATES_DIR
+from generator.rendering import TEMPLATES_DIR, Fragments
+from generator.search import search_bundle, search_cards
 from generator.site import write_generated
 from generator.state import default_state_path
 from generator.status import read_check_state
 from generator.validation import load_catalog
+from generator.views import build_site_view
 
 POLL_SECONDS = 1.0
 log = logging.getLogger("mkdocs.biglist")
@@ -32,10 +34,13 @@ def serve(
 ) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    regenerate(data_dir, docs_dir)
+    regenerate(data_dir, docs_dir, config_file)
     stop = threading.Event()
     watcher = threading.Thread(
-        target=_watch, args=(data_dir, docs_dir, stop), name="biglist-watch", daemon=True
+        target=_watch,
+        args=(data_dir, docs_dir, config_file, stop),
+        name="biglist-watch",
+        daemon=True,
     )
     watcher.start()
     try:
@@ -44,24 +49,30 @@ def serve(
         stop.set()
 
 
-def regenerate(data_dir: Path, docs_dir: Path) -> None:
+def regenerate(data_dir: Path, docs_dir: Path, config_file: Path) -> None:
+    """Write the generated pages, exports and search bundle into the docs folder."""
+    catalog = load_catalog(data_dir)
     state = read_check_state(default_state_path(data_dir))
-    write_generated(docs_dir, render_site(load_catalog(data_dir), state))
+    files = render_site(catalog, state)
+    write_generated(docs_dir, files)  # the search cards of the top-level pages read them
+    communities = build_site_view(catalog, state).communities
+    bundle = search_bundle(search_cards(communities, docs_dir, config_file, Fragments()))
+    write_generated(docs_dir, {**files, **bundle})
 
 
-def _watch(data_dir: Path, docs_dir: Path, stop: threading.Event) -> None:
+def _watch(data_dir: Path, docs_dir: Path, config_file: Path, stop: threading.Event) -> None:
     seen = _fingerprint([data_dir, TEMPLATES_DIR])
     while not stop.wait(POLL_SECONDS):
         current = _fingerprint([data_dir, TEMPLATES_DIR])
         if current != seen:
             seen = current
-            _regenerate_quietly(data_dir, docs_dir)
+            _regenerate_quietly(data_dir, docs_dir, config_file)
 
 
-def _regenerate_quietly(data_dir: Path, docs_dir: Path) -> None:
+def _regenerate_quietly(data_dir: Path, docs_dir: Path, config_file: Path) -> None:
     # While previewing, bad data must not kill the server: say what is wrong, keep the pages.
     try:
-        regenerate(data_dir, docs_dir)
+        regenerate(data_dir, docs_dir, config_file)
     except DataError as error:
         for problem in error.problems:
             log.warning("%s", problem)
