@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,10 +27,17 @@ FAILURE_NOTE = "failure.txt"
 TIMEOUT_SECONDS = 900
 
 
+def fork_is_safe() -> bool:
+    """Whether this process may fork: only while it runs no other threads, as the child could
+    otherwise wait forever on a lock one of them held (a preview server, the checker)."""
+    return threading.active_count() == 1 and os.name == "posix"
+
+
 class ForkedJob:
     """Run `job` in a forked child. Use as a context manager around the site build:
     `merge_into(site_dir)` waits for the child and moves its output into `site_dir`; leaving
-    stops the child if it still runs (the build failed) and removes its folder."""
+    stops the child if it still runs (the build failed) and removes its folder. Where forking
+    is not safe, the job runs in this process on entering instead."""
 
     def __init__(self, job: Job, work_dir: Path) -> None:
         self._job = job
@@ -39,6 +47,9 @@ class ForkedJob:
         self._child: int | None = None
 
     def __enter__(self) -> ForkedJob:
+        if not fork_is_safe():
+            self._run_here()
+            return self
         child = os.fork()
         if child == 0:
             _child_life(self._job, self._folder)
@@ -56,13 +67,21 @@ class ForkedJob:
 
     def merge_into(self, site_dir: Path) -> None:
         """Wait for the child, then move its output into `site_dir`."""
-        assert self._child is not None, "merge_into() is called inside the `with` block"
-        status = _wait_for(self._child)
-        self._child = None
-        if status != 0:
-            note = self._folder / FAILURE_NOTE
-            raise BuildError(note.read_text("utf-8") if note.is_file() else _STOPPED)
+        if self._child is not None:
+            status = _wait_for(self._child)
+            self._child = None
+            if status != 0:
+                note = self._folder / FAILURE_NOTE
+                raise BuildError(note.read_text("utf-8") if note.is_file() else _STOPPED)
         merge_tree(self._folder / "out", site_dir)
+
+    def _run_here(self) -> None:
+        try:
+            _prepare(self._folder)
+            self._job(self._folder / "out", self._folder / "scratch")
+        except BaseException:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise
 
 
 _STOPPED = "the work beside MkDocs (search index, exports) stopped unexpectedly"
@@ -81,6 +100,11 @@ def merge_tree(source: Path, target: Path) -> None:
             raise BuildError(f"{destination}: made twice (by MkDocs and beside it)")
 
 
+def _prepare(folder: Path) -> None:
+    (folder / "out").mkdir()
+    (folder / "scratch").mkdir()
+
+
 def _wait_for(child: int) -> int:
     deadline = time.monotonic() + TIMEOUT_SECONDS
     while (status := os.waitpid(child, os.WNOHANG))[0] == 0:
@@ -95,8 +119,7 @@ def _child_life(job: Job, folder: Path) -> NoReturn:
     code = 1
     try:
         os.setpgid(0, 0)
-        (folder / "out").mkdir()
-        (folder / "scratch").mkdir()
+        _prepare(folder)
         job(folder / "out", folder / "scratch")
         code = 0
     except BuildError as error:

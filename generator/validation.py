@@ -11,7 +11,6 @@ import os
 import re
 import signal
 import sys
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from generator.errors import DataError, Problem, display_path
+from generator.forking import fork_is_safe
 from generator.loading import Document, Loc, iter_entry_files, load_yaml_file
 from generator.models import (
     SLUG_PATTERN,
@@ -129,9 +129,7 @@ def check_entry_files(paths: Sequence[Path], context: ValidationContext) -> list
 
 
 def _worker_count(files: int) -> int:
-    # Forking a process that runs other threads (a preview server, the checker) could leave the
-    # child waiting on a lock that one of them held: only a single-threaded process forks.
-    if files < PARALLEL_MIN_FILES or threading.active_count() > 1:
+    if files < PARALLEL_MIN_FILES or not fork_is_safe():
         return 1
     if not sys.platform.startswith("linux"):
         return 1

@@ -36,6 +36,7 @@ from generator.checking.network import Network, Resolver, Watchdog
 from generator.checking.options import CheckOptions
 from generator.checking.probing import ProbeContext
 from generator.checking.robots import RobotsCache
+from generator.forking import fork_is_safe
 from generator.models import Entry
 from generator.state import CheckRecord, FeedCache
 
@@ -304,8 +305,7 @@ def split(total: int, parts: int) -> list[int]:
 
 
 def _context() -> BaseContext:
-    # fork is cheap, but only safe while this process runs no other threads.
-    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    method = "fork" if fork_is_safe() else "spawn"  # fork is cheap, but not always safe
     return multiprocessing.get_context(method)
 
 
