@@ -29,7 +29,7 @@ from generator.rendering import (
     markup_environment,
     render_pages,
 )
-from generator.search import BUNDLE_DIR, index_cards, search_cards
+from generator.search import BUNDLE_DIR, index_cards, search_cards, top_level_pages
 from generator.site import build_with_mkdocs, write_files, write_generated
 from generator.state import CheckState, default_state_path
 from generator.stats import build_changes, build_stats
@@ -70,7 +70,8 @@ def build(
         write_files(
             out, exports(site, catalog.vocabularies, markup, site_url=site_url, generated_at=when)
         )
-        cards = search_cards(site.communities, docs_dir, config_file, fragments)
+        top_pages = top_level_pages(docs_dir, pages)
+        cards = search_cards(site.communities, top_pages, config_file, fragments)
         index_cards(cards, out / BUNDLE_DIR, scratch)
 
     with ForkedJob(beside_mkdocs, work_dir=site_dir.parent) as job:
@@ -88,17 +89,35 @@ def render_site(
     generated_at: dt.datetime | None = None,
     fragments: Fragments | None = None,
 ) -> dict[str, str | bytes]:
-    """Every generated file of the docs folder, exports included, by docs-relative path (what
-    `biglist serve` previews; `build` makes the exports beside MkDocs instead).
+    """Every generated file of the docs folder, exports included, by docs-relative path.
 
     With `fragments`, big HTML blocks are kept out of the Markdown and collected there, to be
     filled into the built pages (see rendering.Fragments); without, they stay inline.
     """
     site = build_site_view(catalog, state)
-    files = render_docs(site, catalog.vocabularies, site_url=site_url, fragments=fragments)
+    return render_site_view(
+        site,
+        catalog.vocabularies,
+        site_url=site_url,
+        generated_at=generated_at,
+        fragments=fragments,
+    )
+
+
+def render_site_view(
+    site: SiteView,
+    vocabularies: Vocabularies,
+    *,
+    site_url: str = DEFAULT_SITE_URL,
+    generated_at: dt.datetime | None = None,
+    fragments: Fragments | None = None,
+) -> dict[str, str | bytes]:
+    """render_site from the view models (what `biglist serve` previews; `build` makes the
+    exports beside MkDocs instead)."""
+    files = render_docs(site, vocabularies, site_url=site_url, fragments=fragments)
     when = generated_at or build_time()
     markup = markup_environment()
-    files.update(exports(site, catalog.vocabularies, markup, site_url=site_url, generated_at=when))
+    files.update(exports(site, vocabularies, markup, site_url=site_url, generated_at=when))
     return files
 
 

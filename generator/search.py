@@ -34,11 +34,26 @@ EXCLUDE_SELECTORS = ("pre", ".headerlink")
 
 
 def search_cards(
-    communities: Iterable[CommunityView], docs_dir: Path, config_file: Path, fragments: Fragments
+    communities: Iterable[CommunityView],
+    top_pages: Mapping[str, str],
+    config_file: Path,
+    fragments: Fragments,
 ) -> dict[str, str]:
     """Every search card: the communities' and the site's own top-level pages'."""
     env = markup_environment()
-    return community_cards(communities, env) | page_cards(docs_dir, config_file, fragments, env)
+    return community_cards(communities, env) | page_cards(top_pages, config_file, fragments, env)
+
+
+def top_level_pages(docs_dir: Path, generated: Mapping[str, str | bytes]) -> dict[str, str]:
+    """The Markdown of each top-level page by file name: generated ones as rendered, the
+    hand-written ones from the docs folder."""
+    pages = {path.name: path.read_text("utf-8") for path in sorted(docs_dir.glob("*.md"))}
+    pages.update({name: str(text) for name, text in generated.items() if _top_level_page(name)})
+    return dict(sorted(pages.items()))
+
+
+def _top_level_page(name: str) -> bool:
+    return "/" not in name and name.endswith(".md")
 
 
 def community_cards(communities: Iterable[CommunityView], env: Environment) -> dict[str, str]:
@@ -57,21 +72,21 @@ def _facts(view: CommunityView) -> list[str]:
 
 
 def page_cards(
-    docs_dir: Path, config_file: Path, fragments: Fragments, env: Environment
+    top_pages: Mapping[str, str], config_file: Path, fragments: Fragments, env: Environment
 ) -> dict[str, str]:
-    """A card for each top-level page of the docs folder that does not opt out of search
-    (`search: exclude: true` in its front matter, as the home page and list pages do)."""
+    """A card for each top-level page that does not opt out of search (`search: exclude:
+    true` in its front matter, as the home page and list pages do)."""
     from mkdocs.utils.meta import get_data
 
     template = env.get_template("search_page.html.j2")
     convert = _markdown_converter(config_file)
     cards = {}
-    for source in sorted(docs_dir.glob("*.md")):
-        markdown_text, meta = get_data(source.read_text("utf-8"))
+    for name, source in top_pages.items():
+        markdown_text, meta = get_data(source)
         if not (meta.get("search") or {}).get("exclude"):
-            body = Markup(fragments.fill(source.name, convert(markdown_text)))
-            title = meta.get("title") or source.stem
-            cards[f"{page_url(source.name)}/index.html"] = template.render(title=title, body=body)
+            body = Markup(fragments.fill(name, convert(markdown_text)))
+            title = meta.get("title") or name.removesuffix(".md")
+            cards[f"{page_url(name)}/index.html"] = template.render(title=title, body=body)
     return cards
 
 

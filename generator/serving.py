@@ -11,10 +11,10 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator.building import render_site
+from generator.building import render_site_view
 from generator.errors import BigListError, DataError
 from generator.rendering import TEMPLATES_DIR, Fragments
-from generator.search import search_bundle, search_cards
+from generator.search import search_bundle, search_cards, top_level_pages
 from generator.site import write_generated
 from generator.state import default_state_path
 from generator.status import read_check_state
@@ -52,11 +52,10 @@ def serve(
 def regenerate(data_dir: Path, docs_dir: Path, config_file: Path) -> None:
     """Write the generated pages, exports and search bundle into the docs folder."""
     catalog = load_catalog(data_dir)
-    state = read_check_state(default_state_path(data_dir))
-    files = render_site(catalog, state)
-    write_generated(docs_dir, files)  # the search cards of the top-level pages read them
-    communities = build_site_view(catalog, state).communities
-    bundle = search_bundle(search_cards(communities, docs_dir, config_file, Fragments()))
+    site = build_site_view(catalog, read_check_state(default_state_path(data_dir)))
+    files = render_site_view(site, catalog.vocabularies)
+    top_pages = top_level_pages(docs_dir, files)
+    bundle = search_bundle(search_cards(site.communities, top_pages, config_file, Fragments()))
     write_generated(docs_dir, {**files, **bundle})
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.rendering import Fragments, markup_environment
-from generator.search import BUNDLE_DIR, community_cards, page_cards
+from generator.search import BUNDLE_DIR, community_cards, page_cards, top_level_pages
 from generator.validation import load_catalog
 from generator.views import build_site_view
 from tests.support import SAMPLE_DATA, build_project, make_project
@@ -56,7 +56,12 @@ def test_hostile_text_on_a_card_is_inert(tmp_path: Path) -> None:
 def test_top_level_pages_are_searched_unless_they_opt_out(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     build_project(root)
-    cards = page_cards(root / "directory", root / "mkdocs.yml", Fragments(), markup_environment())
+    cards = page_cards(
+        top_level_pages(root / "directory", {}),
+        root / "mkdocs.yml",
+        Fragments(),
+        markup_environment(),
+    )
     assert {"about/index.html", "submit/index.html", "stats/index.html"} <= set(cards)
     assert not {"/index.html", "browse/index.html", "health/index.html"} & set(cards)
     assert '<h1 id="about-the-big-list">About the Big List' in cards["about/index.html"]
@@ -69,7 +74,12 @@ def test_the_bundle_indexes_every_card(tmp_path: Path) -> None:
     entry = json.loads((site / BUNDLE_DIR / "pagefind-entry.json").read_text("utf-8"))
     indexed = sum(language["page_count"] for language in entry["languages"].values())
     communities = len(list((SAMPLE_DATA / "communities").glob("*.yml")))
-    pages = page_cards(root / "directory", root / "mkdocs.yml", Fragments(), markup_environment())
+    pages = page_cards(
+        top_level_pages(root / "directory", {}),
+        root / "mkdocs.yml",
+        Fragments(),
+        markup_environment(),
+    )
     assert indexed == communities + len(pages)
     assert not list(root.glob(".biglist-beside-*"))
 
@@ -90,3 +100,13 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_old_site(
     assert "Traceback" not in result.output
     assert sorted(path.relative_to(site) for path in site.rglob("*")) == before
     assert not list(tmp_path.glob(".biglist-beside-*"))
+
+
+def test_top_level_pages_take_generated_text_over_the_docs_folder(tmp_path: Path) -> None:
+    (tmp_path / "about.md").write_text("# About, hand-written", "utf-8")
+    (tmp_path / "stats.md").write_text("# Stats, from the last build", "utf-8")
+    generated = {"stats.md": "# Stats, now", "communities/acme.md": "# Acme", "feed.xml": "<feed/>"}
+    assert top_level_pages(tmp_path, generated) == {
+        "about.md": "# About, hand-written",
+        "stats.md": "# Stats, now",
+    }
