@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from generator.errors import BuildError
 from generator.rendering import Fragments, markup_environment, page_url
+from generator.site import write_files
 from generator.views import CommunityView
 
 BUNDLE_DIR = "pagefind"
@@ -116,7 +117,7 @@ def index_cards(cards: Mapping[str, str], bundle_dir: Path, scratch: Path) -> No
     """Write the cards under `scratch`, have Pagefind index them into `bundle_dir`, and
     remove them; raises BuildError if Pagefind fails."""
     cards_dir = scratch / "search-cards"
-    _write_cards(cards_dir, cards)
+    write_files(cards_dir, cards)
     _run_pagefind(cards_dir, bundle_dir)
     shutil.rmtree(cards_dir, ignore_errors=True)
 
@@ -149,10 +150,3 @@ _NOT_INSTALLED = (
     "the search indexer is missing: install the project again (pip install -e .), "
     "which brings the pagefind-bin package"
 )
-
-
-def _write_cards(folder: Path, cards: Mapping[str, str]) -> None:
-    for path, html_text in cards.items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html_text, "utf-8")

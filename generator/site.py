@@ -83,20 +83,21 @@ def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
     for relative, content in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, "utf-8")
+        path.write_bytes(_as_bytes(content))
 
 
 def _write_if_changed(path: Path, content: str | bytes) -> None:
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    data = _as_bytes(content)
     try:
         if path.read_bytes() == data:
             return
     except OSError:
         path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+
+
+def _as_bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
 
 
 # --- mkdocs --------------------------------------------------------------------------------
