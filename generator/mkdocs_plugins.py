@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.toc import get_toc
 
 from generator.rendering import Fragments
 
@@ -37,8 +38,6 @@ class FillFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 def _render_as_is(page: Any, config: Any, files: Any) -> None:
     """What `Page.render` leaves for a page whose Markdown is one raw HTML block: that block,
     no table of contents, no anchors or links for MkDocs to check."""
-    from mkdocs.structure.toc import get_toc
-
     page.content = page.markdown.strip()
     page.toc = get_toc([])
     page.present_anchor_ids = set()
