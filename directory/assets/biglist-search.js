@@ -31,12 +31,24 @@
     }
   }
 
-  /* Pagefind is an ES module; it is fetched the first time someone searches. */
+  function bundleUrl(file) {
+    return new URL("pagefind/" + file, siteRoot).href;
+  }
+
+  /* Pagefind is an ES module; it is fetched the first time someone shows an intent to search.
+   * On its own it fetches its files one after another: the module, then the index's entry
+   * file, then the index's metadata and its WebAssembly. Fetching the entry file alongside the
+   * module and preloading the files it names saves two of those round trips. Pagefind's own
+   * request for the entry file then names the same URL (metaCacheTag) and reuses ours. */
   function pagefind() {
     if (!engine) {
-      engine = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (module) {
+      var tag = String(Date.now());
+      preloadIndex(tag);
+      engine = import(bundleUrl("pagefind.js")).then(function (module) {
         /* In the page itself: starting Pagefind's worker costs more than a query does. */
-        var settings = { baseUrl: siteRoot.pathname, excerptLength: 24, noWorker: true };
+        var settings = {
+          baseUrl: siteRoot.pathname, excerptLength: 24, noWorker: true, metaCacheTag: tag
+        };
         return module.options(settings).then(function () {
           return module.init();
         }).then(function () {
@@ -48,6 +60,45 @@
       });
     }
     return engine;
+  }
+
+  function preloadIndex(tag) {
+    preload(bundleUrl("pagefind-entry.json?ts=" + tag));
+    fetch(bundleUrl("pagefind-entry.json?ts=" + tag))
+      .then(function (response) {
+        return response.json();
+      })
+      .then(function (entry) {
+        var index = pageLanguage(entry.languages || {});
+        if (!index) return;
+        preload(bundleUrl("pagefind." + index.hash + ".pf_meta"));
+        preload(bundleUrl("wasm." + (index.wasm || "unknown") + ".pagefind"));
+      })
+      .catch(function () {
+        /* Only a head start: Pagefind fetches what it needs itself and reports failures. */
+      });
+  }
+
+  /* The index Pagefind will choose: the page's language, else its base language, else the
+   * language with the most pages. */
+  function pageLanguage(languages) {
+    var lang = (document.documentElement.lang || "").toLowerCase();
+    var codes = Object.keys(languages);
+    var chosen = languages[lang] || languages[lang.split("-")[0]];
+    return chosen || codes.map(function (code) {
+      return languages[code];
+    }).sort(function (a, b) {
+      return (b.page_count || 0) - (a.page_count || 0);
+    })[0];
+  }
+
+  function preload(href) {
+    var link = document.createElement("link");
+    link.rel = "preload";
+    link.as = "fetch";
+    link.crossOrigin = "anonymous";
+    link.href = href;
+    document.head.appendChild(link);
   }
 
   function open(state) {
