@@ -39,7 +39,8 @@
    * On its own it fetches its files one after another: the module, then the index's entry
    * file, then the index's metadata and its WebAssembly. Fetching the entry file alongside the
    * module and preloading the files it names saves two of those round trips. Pagefind's own
-   * request for the entry file then names the same URL (metaCacheTag) and reuses ours. */
+   * request for the entry file names the same URL (metaCacheTag), so the browser's cache can
+   * answer it. */
   function pagefind() {
     if (!engine) {
       var tag = String(Date.now());
@@ -63,7 +64,6 @@
   }
 
   function preloadIndex(tag) {
-    preload(bundleUrl("pagefind-entry.json?ts=" + tag));
     fetch(bundleUrl("pagefind-entry.json?ts=" + tag))
       .then(function (response) {
         return response.json();
@@ -83,11 +83,8 @@
    * language with the most pages. */
   function pageLanguage(languages) {
     var lang = (document.documentElement.lang || "").toLowerCase();
-    var codes = Object.keys(languages);
     var chosen = languages[lang] || languages[lang.split("-")[0]];
-    return chosen || codes.map(function (code) {
-      return languages[code];
-    }).sort(function (a, b) {
+    return chosen || Object.values(languages).sort(function (a, b) {
       return (b.page_count || 0) - (a.page_count || 0);
     })[0];
   }
