@@ -164,6 +164,7 @@ class Watch:
         self.base = base
         self.errors: list[str] = []
         self.foreign: list[str] = []
+        self.requested: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("request", lambda request: self._request(request.url))
@@ -173,6 +174,7 @@ class Watch:
             self.errors.append(message.text)
 
     def _request(self, url: str) -> None:
+        self.requested.append(url)
         if not url.startswith((self.base, "data:", "blob:", "about:")):
             self.foreign.append(url)
 
@@ -185,19 +187,27 @@ def synthetic_base(synthetic_site: Path, serve_site: Any) -> str:
 @pytest.fixture
 def open_page(browser: Any, synthetic_base: str) -> Iterator[Opener]:
     """Open a page of the synthetic site in a fresh browser context (empty cache); after the
-    test, assert that no page logged an error or asked any host but the site's own."""
+    test, assert that no page logged an error or asked any host but the site's own. The page's
+    `requested` lists every URL it has asked for, from the first."""
     base = synthetic_base
     contexts, watches = [], []
 
     def open_(
-        path: str = "", *, viewport: dict[str, int] = DESKTOP, javascript: bool = True
+        path: str = "",
+        *,
+        viewport: dict[str, int] = DESKTOP,
+        javascript: bool = True,
+        init_script: str | None = None,
     ) -> Any:
         context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+        if init_script:
+            context.add_init_script(init_script)
         # Were anything to leave the host, it is recorded (Watch) and refused here.
         context.route(re.compile(r"^(?!" + re.escape(base) + ")https?://"), lambda r: r.abort())
         page = context.new_page()
         contexts.append(context)
         watches.append(Watch(page, base))
+        page.requested = watches[-1].requested
         page.goto(base + path)
         if javascript and page.locator("#biglist-app").count():
             page.wait_for_selector("#biglist-app[data-state=ready]")

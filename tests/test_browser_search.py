@@ -120,6 +120,31 @@ def test_search_works_on_a_phone(open_page: Opener) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+ENGINE = ("/pagefind/pagefind.js", ".pf_meta", ".pagefind")
+QUERY_FILES = (".pf_index", ".pf_fragment")
+SAVING_DATA = "Object.defineProperty(navigator, 'connection', {value: {saveData: true}});"
+
+
+def test_the_search_engine_is_fetched_once_the_page_is_idle(open_page: Opener) -> None:
+    page = open_page("stats/")
+    for name in ENGINE:
+        page.wait_for_function(
+            "name => performance.getEntriesByType('resource').some(e => e.name.endsWith(name))",
+            arg=name,
+        )
+    assert not any(url.endswith(QUERY_FILES) for url in page.requested)
+
+
+def test_a_reader_saving_data_fetches_the_engine_only_to_search(open_page: Opener) -> None:
+    page = open_page("stats/", init_script=SAVING_DATA)
+    # The warm-up would be asked for as the page goes idle: wait for an idle moment to pass.
+    page.evaluate("() => new Promise(done => requestIdleCallback(() => setTimeout(done, 0)))")
+    assert not any("/pagefind/" in url for url in page.requested)
+    results = search(page, "Community 00042")
+    assert results[0]["path"] == "/communities/community-00042/"
+    assert any(url.endswith(ENGINE) for url in page.requested)
+
+
 def test_material_lunr_index_is_neither_built_nor_fetched(
     open_page: Opener, synthetic_site: Path
 ) -> None:

@@ -209,6 +209,21 @@
       target instanceof HTMLSelectElement || (target && target.isContentEditable);
   }
 
+  /* Material's own search fetches its whole index on every page. Ours fetches only the
+   * engine and the index's metadata, once the page has nothing better to do, so that a first
+   * query does not wait for them; not when the reader has asked to save data. */
+  function warmWhenIdle() {
+    if (navigator.connection && navigator.connection.saveData) return;
+    var whenIdle = window.requestIdleCallback || function (callback) {
+      return setTimeout(callback, 200);
+    };
+    whenIdle(function () {
+      pagefind();
+    }, { timeout: 3000 });
+  }
+
+  if (document.readyState === "complete") warmWhenIdle();
+  else window.addEventListener("load", warmWhenIdle);
   input.addEventListener("input", search);
   /* Fetch the index as soon as someone shows an intent to search, before the first key. */
   box.addEventListener("pointerenter", pagefind);
