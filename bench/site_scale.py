@@ -9,8 +9,9 @@ For each N, in a temporary project of N synthetic entries (bench/synthetic.py):
   everything the page loads), the largest community page;
 - in headless Chromium (Debian's, as the tests use): time until the live list is interactive
   on a cold page, keystroke-to-updated-list latency over 50 real key presses (median, p95),
-  and the first search result on a cold page, for a query pasted whole (from the paste) and
-  typed at ten keys a second (from the last key), and whether a community page came first.
+  and the first search result on a cold page, for a query pasted whole (from the paste) at the
+  load event and a second later, and typed at ten keys a second (from the last key), and
+  whether a community page came first.
 `--lunr` also builds the same pages with Material's own search plugin and measures its first
 result, the baseline Pagefind replaced. Targets at 10,000 are printed with each figure.
 """
@@ -41,6 +42,9 @@ from bench.synthetic import make_project
 
 BIN = Path(sys.executable).parent
 KEYS = 50
+# A reader's first query comes no sooner than this after the page has loaded: the page, once
+# idle, has fetched the search engine (assets/biglist-search.js), as Material's search would.
+READER_MS = 1000
 COLD_RUNS = 5
 MB = 1024 * 1024
 KB = 1024
@@ -237,16 +241,22 @@ def type_and_time(page: Any) -> list[float]:
 
 
 def measure_search(
-    browser: Any, base: str, queries: list[tuple[str, list[str]]], *, typed: bool = False
+    browser: Any,
+    base: str,
+    queries: list[tuple[str, list[str]]],
+    *,
+    typed: bool = False,
+    after_ms: int = 0,
 ) -> list[dict[str, Any]]:
-    """Each query on a cold page (a fresh browser context: empty cache): pasted whole, or
-    typed key by key."""
+    """Each query on a cold page (a fresh browser context: empty cache), `after_ms` after its
+    load event: pasted whole, or typed key by key."""
     results = []
     for query, slugs in queries:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.goto(base + "about/")
         page.wait_for_load_state("load")
+        page.wait_for_timeout(after_ms)
         if typed:
             found = page.evaluate(TYPED_PROBE, [query, KEY_GAP_MS])
         else:
@@ -302,6 +312,7 @@ def report(count: int, root: Path, builds: dict[str, float], lunr: list[dict[str
         figures = measure_list(browser, base)
         queries = search_queries(site)
         searches = measure_search(browser, base, queries)
+        reached = measure_search(browser, base, queries, after_ms=READER_MS)
         typed = measure_search(browser, base, queries, typed=True)
     target = count >= 10_000
     print(f"\nN={count} communities")
@@ -331,7 +342,8 @@ def report(count: int, root: Path, builds: dict[str, float], lunr: list[dict[str
         f"  keystroke → updated list   median {median:.1f} ms, p95 {p95:.1f} ms over {keys} keys"
         + (f" ({verdict(p95 <= 50)}: p95 ≤ 50 ms)" if target else "")
     )
-    _report_search("Pagefind, query pasted whole", searches, target)
+    _report_search("Pagefind, pasted whole at the load event", searches, target)
+    _report_search(f"Pagefind, pasted whole {READER_MS} ms after the load event", reached, target)
     _report_search("Pagefind, typed at 10 keys/s, from the last key", typed, target)
     if lunr:
         _report_search("Material lunr (baseline), pasted whole", lunr, False)
