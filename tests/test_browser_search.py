@@ -107,6 +107,14 @@ def test_the_keyboard_opens_searches_and_follows_a_result(open_page: Opener) -> 
     assert not page.is_checked("#__search")
 
 
+def test_the_search_box_opens_at_once_on_a_wide_screen(open_page: Opener) -> None:
+    page = open_page("about/")
+    page.focus(".md-search__input")
+    assert page.is_checked("#__search")
+    # Material's width, colour and fade transitions would each be running now.
+    assert page.evaluate("document.getAnimations().map(a => a.transitionProperty)") == []
+
+
 def test_search_works_on_a_phone(open_page: Opener) -> None:
     page = open_page("about/", viewport=PHONE)
     assert not page.is_checked("#__search")
@@ -115,7 +123,9 @@ def test_search_works_on_a_phone(open_page: Opener) -> None:
     expect(page.locator(".md-search__input")).to_be_focused()
     results = search(page, "Community 00042")
     assert results[0]["path"] == "/communities/community-00042/"
-    # Material's overlay grows from a scaled circle; judge the width once it has settled.
+    # Material's overlay grows from a scaled circle, then the page behind it is locked in
+    # place: judge the width once both have happened.
+    page.wait_for_selector("body[data-md-scrolllock]", state="attached")
     page.wait_for_function("document.getAnimations().length === 0")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 

@@ -20,6 +20,10 @@
   var list = box.querySelector(".md-search-result__list");
   var siteRoot = new URL(siteBase(), location.href);
   var engine = null;
+  var indexPreloaded = false;
+  /* Names this page's request for the index's entry file, so that Pagefind's own request for
+   * it (metaCacheTag) is answered by the browser's cache. */
+  var entryTag = String(Date.now());
   var latest = 0;
 
   function siteBase() {
@@ -35,20 +39,19 @@
     return new URL("pagefind/" + file, siteRoot).href;
   }
 
-  /* Pagefind is an ES module; it is fetched the first time someone shows an intent to search.
-   * On its own it fetches its files one after another: the module, then the index's entry
-   * file, then the index's metadata and its WebAssembly. Fetching the entry file alongside the
-   * module and preloading the files it names saves two of those round trips. Pagefind's own
-   * request for the entry file names the same URL (metaCacheTag), so the browser's cache can
-   * answer it. */
+  /* Pagefind is an ES module, started once the page is idle or at the first sign of a search,
+   * whichever comes first. On its own it fetches its files one after another: the module,
+   * then the index's entry file, then the index's metadata and its WebAssembly. Fetching the
+   * entry file alongside the module and preloading the files it names saves two of those round
+   * trips. Pagefind's own request for the entry file names the same URL (metaCacheTag), so the
+   * browser's cache can answer it. */
   function pagefind() {
     if (!engine) {
-      var tag = String(Date.now());
-      preloadIndex(tag);
+      preloadIndex();
       engine = import(bundleUrl("pagefind.js")).then(function (module) {
         /* In the page itself: starting Pagefind's worker costs more than a query does. */
         var settings = {
-          baseUrl: siteRoot.pathname, excerptLength: 24, noWorker: true, metaCacheTag: tag
+          baseUrl: siteRoot.pathname, excerptLength: 24, noWorker: true, metaCacheTag: entryTag
         };
         return module.options(settings).then(function () {
           return module.init();
@@ -63,8 +66,11 @@
     return engine;
   }
 
-  function preloadIndex(tag) {
-    fetch(bundleUrl("pagefind-entry.json?ts=" + tag))
+  function preloadIndex() {
+    if (indexPreloaded) return;
+    indexPreloaded = true;
+    preload(bundleUrl("pagefind.js"), "modulepreload");
+    fetch(bundleUrl("pagefind-entry.json?ts=" + entryTag), { priority: "low" })
       .then(function (response) {
         return response.json();
       })
@@ -89,10 +95,11 @@
     })[0];
   }
 
-  function preload(href) {
+  function preload(href, rel) {
     var link = document.createElement("link");
-    link.rel = "preload";
-    link.as = "fetch";
+    link.rel = rel || "preload";
+    if (!rel) link.as = "fetch";
+    link.fetchPriority = "low";
     link.crossOrigin = "anonymous";
     link.href = href;
     document.head.appendChild(link);
@@ -210,10 +217,14 @@
   }
 
   /* Material's own search fetches its whole index on every page. Ours fetches only the
-   * engine and the index's metadata, once the page has nothing better to do, so that a first
-   * query does not wait for them; not when the reader has asked to save data. */
+   * engine and the index's metadata, at low priority while the page loads, and starts the
+   * engine once the page has nothing better to do, so that a first query waits for neither;
+   * not when the reader has asked to save data. */
+  function savingData() {
+    return Boolean(navigator.connection && navigator.connection.saveData);
+  }
+
   function warmWhenIdle() {
-    if (navigator.connection && navigator.connection.saveData) return;
     var whenIdle = window.requestIdleCallback || function (callback) {
       return setTimeout(callback, 200);
     };
@@ -222,8 +233,11 @@
     }, { timeout: 3000 });
   }
 
-  if (document.readyState === "complete") warmWhenIdle();
-  else window.addEventListener("load", warmWhenIdle);
+  if (!savingData()) {
+    preloadIndex();
+    if (document.readyState === "complete") warmWhenIdle();
+    else window.addEventListener("load", warmWhenIdle);
+  }
   input.addEventListener("input", search);
   /* Fetch the index as soon as someone shows an intent to search, before the first key. */
   box.addEventListener("pointerenter", pagefind);
