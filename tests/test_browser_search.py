@@ -135,7 +135,7 @@ QUERY_FILES = (".pf_index", ".pf_fragment")
 SAVING_DATA = "Object.defineProperty(navigator, 'connection', {value: {saveData: true}});"
 
 
-def test_the_search_engine_is_fetched_once_the_page_is_idle(open_page: Opener) -> None:
+def test_the_search_engine_is_fetched_before_anyone_searches(open_page: Opener) -> None:
     page = open_page("stats/")
     for name in ENGINE:
         page.wait_for_function(
@@ -147,7 +147,8 @@ def test_the_search_engine_is_fetched_once_the_page_is_idle(open_page: Opener) -
 
 def test_a_reader_saving_data_fetches_the_engine_only_to_search(open_page: Opener) -> None:
     page = open_page("stats/", init_script=SAVING_DATA)
-    # The warm-up would be asked for as the page goes idle: wait for an idle moment to pass.
+    # The engine would be asked for as the page loads and started once it goes idle: wait
+    # for an idle moment to pass.
     page.evaluate("() => new Promise(done => requestIdleCallback(() => setTimeout(done, 0)))")
     assert not any("/pagefind/" in url for url in page.requested)
     results = search(page, "Community 00042")
