@@ -7,7 +7,7 @@ For each N: generate N synthetic entries in a temporary project, time `biglist v
 beside it) and then, in the same run, a bare `mkdocs build --strict` of the very docs folder our
 build generated. The bare build is plain MkDocs: it renders every page's theme in full and runs
 Python-Markdown on every page, where ours reuses the theme parts alike on thousands of pages and
-skips Markdown for pages that are one HTML block (generator/mkdocs_plugins.py), so ours can be
+skips Markdown for pages that are one HTML block (generator/site/mkdocs_plugins.py), so ours can be
 the faster. Prints times, the ratio and each command's peak memory (max RSS of the process and
 of its largest child).
 """

@@ -23,15 +23,15 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.synthetic import make_project
-from generator.building import render_site
-from generator.exports import exports
-from generator.health import build_health
-from generator.rendering import markup_environment
+from generator.catalog.validation import Catalog, load_catalog
+from generator.site.building import render_site
+from generator.site.exports import exports
+from generator.site.health import build_health
+from generator.site.rendering import markup_environment
+from generator.site.stats import build_changes, build_stats
+from generator.site.status import read_check_state
+from generator.site.views import build_site_view
 from generator.state import CheckRecord, CheckState, Segment, state_to_json
-from generator.stats import build_changes, build_stats
-from generator.status import read_check_state
-from generator.validation import Catalog, load_catalog
-from generator.views import build_site_view
 
 T = TypeVar("T")
 NOW = dt.datetime(2026, 11, 25, 3, tzinfo=dt.UTC)

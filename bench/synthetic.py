@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.site import copy_hand_written
+from generator.site.docs import copy_hand_written
 
 REPO = Path(__file__).resolve().parents[1]
 VOCABULARIES = ("industries", "types", "access", "platforms", "sizes")

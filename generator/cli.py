@@ -43,7 +43,7 @@ def cli() -> None:
 @data_option
 def validate(data_dir: Path) -> None:
     """Validate every entry and vocabulary; print every problem as PATH:LINE: FIELD: MESSAGE."""
-    from generator.validation import load_catalog
+    from generator.catalog.validation import load_catalog
 
     catalog = run(lambda: load_catalog(data_dir))
     click.echo(f"OK: {len(catalog.entries)} entries are valid.")
@@ -71,7 +71,7 @@ def build(data_dir: Path, state_file: Path | None, site_dir: Path, strict: bool)
 
     The site folder is replaced only when the whole build succeeded.
     """
-    from generator.building import build as build_site
+    from generator.site.building import build as build_site
 
     result = run(lambda: build_site(data_dir, site_dir, state_file=state_file, strict=strict))
     click.echo(f"Built {result.communities} communities into {result.site_dir}/.")
@@ -84,7 +84,7 @@ def build(data_dir: Path, state_file: Path | None, site_dir: Path, strict: bool)
 )
 def serve(data_dir: Path, dev_addr: str) -> None:
     """Preview the site, re-rendering pages when entries or templates change."""
-    from generator.serving import serve as serve_site
+    from generator.site.serving import serve as serve_site
 
     run(lambda: serve_site(data_dir, dev_addr=dev_addr))
 
@@ -113,7 +113,7 @@ class _EntryCommand(click.Command):
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         if not any(param.name == "name" for param in self.params):
-            from generator.scaffold import entry_flags
+            from generator.submitting.scaffold import entry_flags
 
             for flag in entry_flags():
                 decls = [*flag.names, flag.field]
@@ -137,7 +137,7 @@ def new(data_dir: Path, dry_run: bool, interactive: bool | None, **values: Any) 
     checked against the list before data/communities/<slug>.yml is written (its path is
     printed); an existing file is never overwritten.
     """
-    from generator.scaffold import scaffold
+    from generator.submitting.scaffold import scaffold
 
     if interactive is None:
         interactive = sys.stdin.isatty() and not (values.get("name") and values.get("url"))
@@ -151,7 +151,7 @@ def new(data_dir: Path, dry_run: bool, interactive: bool | None, **values: Any) 
 
 
 def _ask(field: Any, problems: list[Any]) -> str:
-    from generator.scaffold import choice_answer
+    from generator.submitting.scaffold import choice_answer
 
     for problem in problems:
         click.echo(f"  {problem.message}", err=True)
@@ -169,7 +169,7 @@ def _ask(field: Any, problems: list[Any]) -> str:
 def forms(data_dir: Path, check_only: bool) -> None:
     """Regenerate the issue form, the submit page's form and CONTRIBUTING.md's field table
     from the entry model and the vocabularies."""
-    from generator.forms import sync_forms
+    from generator.submitting.forms import sync_forms
 
     changed = run(lambda: sync_forms(Path("."), data_dir, write=not check_only))
     for path in changed:

@@ -105,7 +105,7 @@ def synthetic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """240 synthetic communities (bench/synthetic.py), some with checker activity, and one
     with hostile-looking text, built strictly with small plain-list pages."""
     from bench.synthetic import write_data
-    from generator import listing
+    from generator.site import listing
 
     folder = tmp_path_factory.mktemp("synthetic-site")
     write_data(folder / "data", SYNTHETIC_COUNT)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator.site import copy_hand_written
+from generator.site.docs import copy_hand_written
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = REPO / "tests" / "fixtures" / "sample-data"

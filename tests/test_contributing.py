@@ -7,9 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from generator.catalog.models import Community
 from generator.cli import cli
-from generator.forms import TABLE_END, TABLE_START
-from generator.models import Community
+from generator.submitting.forms import TABLE_END, TABLE_START
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDE = (REPO / "CONTRIBUTING.md").read_text("utf-8")

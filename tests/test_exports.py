@@ -16,17 +16,17 @@ import jsonschema
 import pytest
 import yaml
 
-from generator.building import render_site
-from generator.exports import (
+from generator.catalog.models import Community
+from generator.catalog.validation import load_catalog
+from generator.site.building import render_site
+from generator.site.exports import (
     CSV_COLUMNS,
     DEFAULT_SITE_URL,
     build_time,
     configured_site_url,
     defuse_formula,
 )
-from generator.models import Community
 from generator.state import state_from_json
-from generator.validation import load_catalog
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample-data"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -12,9 +12,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from generator.catalog.models import VOCABULARY_FIELDS, Community, Vocabularies
+from generator.catalog.validation import load_vocabularies
 from generator.cli import cli
 from generator.errors import BuildError, Problem
-from generator.forms import (
+from generator.submitting.forms import (
     FORM_END,
     FORM_START,
     ISSUE_FORM_PATH,
@@ -25,8 +27,6 @@ from generator.forms import (
     repo_url,
     sync_forms,
 )
-from generator.models import VOCABULARY_FIELDS, Community, Vocabularies
-from generator.validation import load_vocabularies
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

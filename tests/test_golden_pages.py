@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.building import render_site
-from generator.validation import load_catalog
+from generator.catalog.validation import load_catalog
+from generator.site.building import render_site
 
 GOLDEN = Path(__file__).parent / "golden"
 SAMPLE_DATA = Path(__file__).parent / "fixtures" / "sample-data"

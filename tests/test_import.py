@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.catalog.validation import load_catalog
 from generator.cli import cli
 from generator.errors import DataError
 from generator.submitting import import_submissions
-from generator.validation import load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 SUBMISSIONS = REPO / "tests" / "fixtures" / "submissions"

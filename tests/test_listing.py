@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from generator import listing
-from generator.building import render_site
-from generator.listing import LIST_DATA_PATH, day_number, list_data, list_pages, page_path
+from generator.catalog.validation import load_catalog
+from generator.site import listing
+from generator.site.building import render_site
+from generator.site.listing import LIST_DATA_PATH, day_number, list_data, list_pages, page_path
+from generator.site.views import build_site_view
 from generator.state import state_from_json
-from generator.validation import load_catalog
-from generator.views import build_site_view
 
 STATE = {
     "version": 1,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.loading import MAX_FILE_BYTES, Document, load_yaml_bytes, load_yaml_file
+from generator.catalog.loading import MAX_FILE_BYTES, Document, load_yaml_bytes, load_yaml_file
 
 
 def load(raw: bytes) -> Document:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.catalog.validation import load_catalog
 from generator.cli import cli
 from generator.errors import Problem
-from generator.forms import FormField
-from generator.scaffold import EntryRefused, choice_answer, entry_flags, scaffold
-from generator.validation import load_catalog
+from generator.submitting.forms import FormField
+from generator.submitting.scaffold import EntryRefused, choice_answer, entry_flags, scaffold
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 25)
@@ -197,8 +197,8 @@ def test_every_model_field_has_a_flag_and_help_names_them() -> None:
 
 
 def test_choice_numbers_map_to_labels_and_other_answers_pass_through() -> None:
-    from generator.forms import form_fields
-    from generator.validation import load_vocabularies
+    from generator.catalog.validation import load_vocabularies
+    from generator.submitting.forms import form_fields
 
     problems: list[Problem] = []
     fields = {f.id: f for f in form_fields(load_vocabularies(REPO / "data", problems))}

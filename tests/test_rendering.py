@@ -9,7 +9,7 @@ import pytest
 import yaml
 from markupsafe import Markup
 
-from generator.rendering import (
+from generator.site.rendering import (
     escape_markdown,
     front_matter_string,
     json_value,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.exports import community_schema
-from generator.models import Community, field_descriptions, required_fields
-from generator.validation import load_catalog
+from generator.catalog.models import Community, field_descriptions, required_fields
+from generator.catalog.validation import load_catalog
+from generator.site.exports import community_schema
 
 REPO = Path(__file__).resolve().parents[1]
 CONTRACT_FIELDS = [

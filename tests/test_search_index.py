@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.catalog.validation import load_catalog
 from generator.cli import cli
-from generator.rendering import Fragments, markup_environment
-from generator.search import BUNDLE_DIR, community_cards, page_cards, top_level_pages
-from generator.validation import load_catalog
-from generator.views import build_site_view
+from generator.site.rendering import Fragments, markup_environment
+from generator.site.search import BUNDLE_DIR, community_cards, page_cards, top_level_pages
+from generator.site.views import build_site_view
 from tests.support import SAMPLE_DATA, build_project, make_project
 
 
@@ -92,7 +92,7 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_old_site(
     broken = tmp_path / "pagefind"
     broken.write_text("#!/bin/sh\necho 'Error: no disk left' >&2\nexit 3\n", "utf-8")
     broken.chmod(0o755)
-    monkeypatch.setattr("generator.search.pagefind_binary", lambda: broken)
+    monkeypatch.setattr("generator.site.search.pagefind_binary", lambda: broken)
     with contextlib.chdir(tmp_path):
         result = CliRunner().invoke(cli, ["build", "--strict"])
     assert result.exit_code == 1

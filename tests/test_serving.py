@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.serving import _regenerate_quietly, regenerate
-from generator.site import MANIFEST
+from generator.site.docs import MANIFEST
+from generator.site.serving import _regenerate_quietly, regenerate
 from tests.support import build_project, make_project
 
 

@@ -139,7 +139,7 @@ def test_pages_that_skip_markdown_come_out_as_through_it(
 ) -> None:
     """Community pages are one HTML block and skip Python-Markdown (FillFragments): the pages
     must be what Markdown would have made of them."""
-    from generator.mkdocs_plugins import FillFragments
+    from generator.site.mkdocs_plugins import FillFragments
 
     fast = build_project(make_project(tmp_path / "fast"))
     monkeypatch.setattr(FillFragments, "on_page_markdown", lambda self, markdown, **_: markdown)

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.models import Term, Vocabularies
-from generator.rendering import markup_environment
-from generator.state import state_from_json
-from generator.stats import (
+from generator.catalog.models import Term, Vocabularies
+from generator.catalog.validation import load_catalog
+from generator.site.rendering import markup_environment
+from generator.site.stats import (
     ChartSpec,
     Count,
     additions_per_year,
@@ -23,8 +23,8 @@ from generator.stats import (
     chart,
     layout,
 )
-from generator.validation import load_catalog
-from generator.views import SiteView, build_site_view
+from generator.site.views import SiteView, build_site_view
+from generator.state import state_from_json
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample-data"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -16,8 +16,7 @@ from click.testing import CliRunner
 from support import build_project, make_project
 
 from generator.cli import cli
-from generator.state import CheckRecord, CheckState, Segment, state_to_json
-from generator.status import (
+from generator.site.status import (
     check_fields,
     failing_since,
     moved_on,
@@ -26,6 +25,7 @@ from generator.status import (
     time_ago,
     went_quiet_on,
 )
+from generator.state import CheckRecord, CheckState, Segment, state_to_json
 
 HOSTILE_URL = 'https://new.acme.test/"><script>alert(1)</script>'
 CHECKED = dt.datetime(2026, 11, 25, 3, tzinfo=dt.UTC)

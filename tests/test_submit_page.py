@@ -14,10 +14,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from generator.catalog.validation import load_catalog, load_vocabularies
 from generator.errors import Problem
-from generator.forms import NO_RESPONSE, FormField, form_fields
 from generator.submitting import import_submissions
-from generator.validation import load_catalog, load_vocabularies
+from generator.submitting.forms import NO_RESPONSE, FormField, form_fields
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

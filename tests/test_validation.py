@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.catalog.validation import load_catalog
 from generator.errors import DataError
-from generator.validation import load_catalog
 
 TODAY = dt.date(2026, 11, 25)
 MINIMAL = "name: {name}\nurl: {url}\nsources: [https://src.test/]\nadded: 2026-01-01\n"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import validation
+from generator.catalog import validation
+from generator.catalog.models import ValidationContext
+from generator.catalog.validation import CheckedFile, load_catalog
 from generator.errors import DataError, display_path
-from generator.models import ValidationContext
-from generator.validation import CheckedFile, load_catalog
 
 TODAY = dt.date(2026, 11, 25)
 ENTRY = "name: {name}\nurl: {url}\nsources: [https://src.test/]\nadded: 2026-01-01\n"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from generator.urls import check_url, normalised_url, split_url_key, url_key
+from generator.catalog.urls import check_url, normalised_url, split_url_key, url_key
 
 # Shapes near the shortcut's edges: each either takes it or must fall through to the long way.
 TRICKY = [

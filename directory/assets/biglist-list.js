@@ -1,6 +1,6 @@
 /* The Big List, live: filters by every facet and by text, counts per facet value, sorting,
  * state in the URL (shareable; back and forward work). Drawn from one compact JSON file
- * (generator/listing.py documents its shape); only the rows on screen are in the DOM, a batch
+ * (generator/site/listing.py documents its shape); only the rows on screen are in the DOM, a batch
  * at a time, so it stays fast at 10,000 communities.
  *
  * Contributed text only ever reaches the page through textContent and attributes set with

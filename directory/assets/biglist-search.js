@@ -1,4 +1,4 @@
-/* Site search in Material's search box, answered by Pagefind's index (generator/search.py).
+/* Site search in Material's search box, answered by Pagefind's index (generator/site/search.py).
  *
  * Pagefind loads only the index chunks a query needs, so the first result comes fast even at
  * 10,000 communities. Community pages are shown first; other pages follow.

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator.catalog.models import Entry, PlatformTerm
+from generator.catalog.validation import Catalog, load_catalog
 from generator.checking.activity import Thresholds
 from generator.checking.dispatch import Job, host_of
 from generator.checking.memory import few_malloc_arenas
@@ -36,7 +38,6 @@ from generator.checking.workers import (
     process_count,
 )
 from generator.errors import CheckError
-from generator.models import Entry, PlatformTerm
 from generator.state import (
     CheckRecord,
     CheckState,
@@ -45,7 +46,6 @@ from generator.state import (
     default_state_path,
     read_state,
 )
-from generator.validation import Catalog, load_catalog
 
 POLL_SECONDS = 0.2
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
+from generator.catalog.models import Entry
 from generator.checking.activity import Subject, Thresholds, find_activity
 from generator.checking.dispatch import HostQueue, Job
 from generator.checking.domains import offsite
@@ -37,7 +38,6 @@ from generator.checking.options import CheckOptions
 from generator.checking.probing import ProbeContext
 from generator.checking.robots import RobotsCache
 from generator.forking import fork_is_safe
-from generator.models import Entry
 from generator.state import CheckRecord, FeedCache
 
 # Threads per request slot. A thread is only handed an entry whose host is ready, but keeps it

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from generator.errors import DataError, Problem
-from generator.forms import FormField, field_by_label, normalise_label
 from generator.submitting.answers import Answer, Submission
+from generator.submitting.forms import FormField, field_by_label, normalise_label
 
 DELIMITERS = (",", ";", "\t")
 TIMESTAMP_HEADERS = frozenset(

@@ -10,16 +10,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.catalog.loading import iter_entry_files, load_yaml_file
+from generator.catalog.models import ValidationContext
+from generator.catalog.urls import check_url, url_key
+from generator.catalog.validation import ENTRY_SUFFIX, load_vocabularies
 from generator.errors import DataError, Problem, display_path
-from generator.forms import FormField, form_fields
-from generator.loading import iter_entry_files, load_yaml_file
-from generator.models import ValidationContext
 from generator.submitting.answers import Submission
+from generator.submitting.forms import FormField, form_fields
 from generator.submitting.normalising import Candidate, LabelResolver, normalise
 from generator.submitting.reading import read_submissions
 from generator.submitting.writing import entry_yaml, slug_for, verify_round_trip, write_new
-from generator.urls import check_url, url_key
-from generator.validation import ENTRY_SUFFIX, load_vocabularies
 
 
 @dataclass(frozen=True)

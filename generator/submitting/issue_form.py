@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from generator.errors import Problem
-from generator.forms import NO_RESPONSE, FormField, normalise_label
 from generator.submitting.answers import Answer, Submission
+from generator.submitting.forms import NO_RESPONSE, FormField, normalise_label
 
 _HEADING = re.compile(r"^ {0,3}###[ \t]+(?P<label>.*?)[ \t]*$")
 _CHECKBOX = re.compile(r"^\s*[-*]\s+\[(?P<mark>[ xX])\]\s?(?P<label>.*)$")

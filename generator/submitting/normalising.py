@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Any
 
+from generator.catalog.loading import Document
+from generator.catalog.models import Community, ValidationContext, Vocabularies
+from generator.catalog.urls import check_url
+from generator.catalog.validation import validate_community
 from generator.errors import Problem
-from generator.forms import FormField, normalise_label
-from generator.loading import Document
-from generator.models import Community, ValidationContext, Vocabularies
 from generator.submitting.answers import Answer, Submission
-from generator.urls import check_url
-from generator.validation import validate_community
+from generator.submitting.forms import FormField, normalise_label
 
 MISSING = "required field is missing"
 MAX_LISTED_CHOICES = 10

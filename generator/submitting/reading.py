@@ -10,9 +10,9 @@ import codecs
 from pathlib import Path
 
 from generator.errors import DataError, Problem, display_path
-from generator.forms import FormField, field_by_label
 from generator.submitting.answers import Submission
 from generator.submitting.csv_export import parse_csv
+from generator.submitting.forms import FormField, field_by_label
 from generator.submitting.issue_form import looks_like_issue_form, parse_issue_form
 
 MAX_SUBMISSION_BYTES = 2 * 1024 * 1024

@@ -9,12 +9,12 @@ from typing import Any
 
 import yaml
 
+from generator.catalog.loading import Document, load_yaml_bytes
+from generator.catalog.models import Community, ValidationContext
+from generator.catalog.slugs import slugify
+from generator.catalog.urls import url_key
+from generator.catalog.validation import validate_document
 from generator.errors import Problem, display_path
-from generator.loading import Document, load_yaml_bytes
-from generator.models import Community, ValidationContext
-from generator.urls import url_key
-from generator.validation import validate_document
-from generator.views import slugify
 
 MAX_SLUG_LENGTH = 60
 

@@ -20,11 +20,8 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from generator.errors import DataError, Problem, display_path
-from generator.forking import fork_is_safe
-from generator.loading import Document, Loc, iter_entry_files, load_yaml_file
-from generator.models import (
-    SLUG_PATTERN,
+from generator.catalog.loading import Document, Loc, iter_entry_files, load_yaml_file
+from generator.catalog.models import (
     Community,
     Entry,
     PlatformTerm,
@@ -32,7 +29,10 @@ from generator.models import (
     ValidationContext,
     Vocabularies,
 )
-from generator.urls import url_key
+from generator.catalog.slugs import SLUG_PATTERN
+from generator.catalog.urls import url_key
+from generator.errors import DataError, Problem, display_path
+from generator.forking import fork_is_safe
 
 VOCABULARY_MODELS: dict[str, type[Term]] = {
     "industries": Term,

@@ -25,9 +25,9 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from generator.errors import BuildError
-from generator.rendering import Fragments, markup_environment, page_url
-from generator.site import write_files
-from generator.views import CommunityView
+from generator.site.rendering import Fragments, markup_environment, page_url
+from generator.site.docs import write_files
+from generator.site.views import CommunityView
 
 BUNDLE_DIR = "pagefind"
 # Not worth finding: code snippets (the badge's HTML) and heading anchors.

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import BuildError
-from generator.rendering import Fragments
+from generator.site.rendering import Fragments
 
 MANIFEST = ".biglist-generated.json"
 
@@ -137,7 +137,7 @@ def _run_mkdocs(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from generator.mkdocs_plugins import FillFragments, ReuseThemeParts
+    from generator.site.mkdocs_plugins import FillFragments, ReuseThemeParts
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     with _captured_warnings() as warnings:

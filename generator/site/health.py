@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from generator.state import CheckRecord, format_date
-from generator.status import OUTCOME_WORDS, activity_sentence, failing_since
-from generator.views import CommunityView
+from generator.site.status import OUTCOME_WORDS, activity_sentence, failing_since
+from generator.site.views import CommunityView
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_origin
 
+from generator.catalog.models import Community
 from generator.errors import BigListError, Problem
-from generator.forms import NOT_ON_FORM, FormField
-from generator.models import Community
 from generator.submitting.answers import Answer, Submission
+from generator.submitting.forms import NOT_ON_FORM, FormField
 from generator.submitting.importing import Workspace
 from generator.submitting.normalising import Candidate
 from generator.submitting.writing import entry_yaml

@@ -12,10 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from generator.models import VOCABULARY_FIELDS, Community, Entry, Term
+from generator.catalog.models import VOCABULARY_FIELDS, Community, Entry, Term
+from generator.catalog.slugs import slugify
 from generator.state import CheckState
-from generator.status import ACTIVITY_TERMS, UNCHECKED, StatusView, status_for
-from generator.validation import Catalog
+from generator.site.status import ACTIVITY_TERMS, UNCHECKED, StatusView, status_for
+from generator.catalog.validation import Catalog
 
 FACET_FOLDERS = {
     "industries": "industries",
@@ -124,12 +125,6 @@ class SiteView:
     def facet_pages(self) -> Iterable[FacetPage]:
         for group in self.facets:
             yield from group.pages
-
-
-def slugify(text: str) -> str:
-    """A kebab-case slug: ASCII letters and digits joined by single hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 
 def build_site_view(catalog: Catalog, state: CheckState | None = None) -> SiteView:

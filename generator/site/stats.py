@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from jinja2 import Environment
 from markupsafe import Markup
 
-from generator.models import BIG_LIST_EDITIONS, Vocabularies
-from generator.status import ACTIVITY_TERMS, LINK_LABELS
-from generator.views import CommunityView, FacetGroup, SiteView
+from generator.catalog.models import BIG_LIST_EDITIONS, Vocabularies
+from generator.site.status import ACTIVITY_TERMS, LINK_LABELS
+from generator.site.views import CommunityView, FacetGroup, SiteView
 
 CHART_WIDTH = 640
 ROW_HEIGHT = 36

@@ -21,9 +21,9 @@ from pydantic import (
     field_validator,
 )
 
-from generator.urls import check_url
+from generator.catalog.slugs import SLUG_PATTERN
+from generator.catalog.urls import check_url
 
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 BIG_LIST_EDITIONS = (2011, 2014, 2016)
 FIRST_FOUNDED_YEAR = 1970

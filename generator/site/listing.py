@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.views import CommunityView, FacetGroup, SiteView
+from generator.site.views import CommunityView, FacetGroup, SiteView
 
 LIST_DATA_PATH = "assets/generated/list.json"
 LIST_DATA_VERSION = 1

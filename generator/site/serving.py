@@ -11,15 +11,15 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator.building import render_site_view
+from generator.site.building import render_site_view
 from generator.errors import BigListError, DataError
-from generator.rendering import TEMPLATES_DIR, Fragments
-from generator.search import search_bundle, search_cards, top_level_pages
-from generator.site import write_generated
+from generator.site.rendering import TEMPLATES_DIR, Fragments
+from generator.site.search import search_bundle, search_cards, top_level_pages
+from generator.site.docs import write_generated
 from generator.state import default_state_path
-from generator.status import read_check_state
-from generator.validation import load_catalog
-from generator.views import build_site_view
+from generator.site.status import read_check_state
+from generator.catalog.validation import load_catalog
+from generator.site.views import build_site_view
 
 POLL_SECONDS = 1.0
 log = logging.getLogger("mkdocs.biglist")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.models import Term
+from generator.catalog.models import Term
 from generator.outcomes import NEUTRAL_OUTCOMES
 from generator.state import (
     CheckRecord,
@@ -23,7 +23,7 @@ from generator.state import (
     time_ago,
     utc_stamp,
 )
-from generator.urls import url_key
+from generator.catalog.urls import url_key
 
 ACTIVITY_TERMS = (
     Term(id="active", label="Active", description="Something was posted in the last 30 days."),

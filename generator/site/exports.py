@@ -21,10 +21,11 @@ from typing import Any
 import yaml
 from jinja2 import Environment
 
-from generator.models import SLUG_PATTERN, VOCABULARY_FIELDS, Community, Vocabularies
+from generator.catalog.slugs import SLUG_PATTERN
+from generator.catalog.models import VOCABULARY_FIELDS, Community, Vocabularies
 from generator.outcomes import ACTIVITY_LEVELS, OUTCOMES
-from generator.status import LINK_LABELS, SOURCE_WORDS, check_fields
-from generator.views import CommunityView, SiteView
+from generator.site.status import LINK_LABELS, SOURCE_WORDS, check_fields
+from generator.site.views import CommunityView, SiteView
 
 SCHEMA_ID = "https://biglist-b2b.github.io/biglist/schema/community.schema.json"
 

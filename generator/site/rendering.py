@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from generator.errors import BuildError
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "site_templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
 # Characters that start Markdown, HTML, attribute-list or table syntax anywhere in a line;
 # each becomes a numeric entity, which Markdown passes through and browsers show as typed.
 _INLINE_SPECIAL = "\\`*_{}[]<>&|"

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.exports import (
+from generator.site.exports import (
     DEFAULT_SITE_URL,
     api_doc,
     build_time,
@@ -19,23 +19,23 @@ from generator.exports import (
     exports,
 )
 from generator.forking import ForkedJob
-from generator.health import build_health
-from generator.listing import LIST_DATA_PATH, list_json
-from generator.models import Vocabularies
-from generator.pages import report_pages, site_pages
-from generator.rendering import (
+from generator.site.health import build_health
+from generator.site.listing import LIST_DATA_PATH, list_json
+from generator.catalog.models import Vocabularies
+from generator.site.pages import report_pages, site_pages
+from generator.site.rendering import (
     Fragments,
     markdown_environment,
     markup_environment,
     render_pages,
 )
-from generator.search import BUNDLE_DIR, index_cards, search_cards, top_level_pages
-from generator.site import build_with_mkdocs, write_files, write_generated
+from generator.site.search import BUNDLE_DIR, index_cards, search_cards, top_level_pages
+from generator.site.docs import build_with_mkdocs, write_files, write_generated
 from generator.state import CheckState, default_state_path
-from generator.stats import build_changes, build_stats
-from generator.status import read_check_state
-from generator.validation import Catalog, load_catalog
-from generator.views import SiteView, build_site_view
+from generator.site.stats import build_changes, build_stats
+from generator.site.status import read_check_state
+from generator.catalog.validation import Catalog, load_catalog
+from generator.site.views import SiteView, build_site_view
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.toc import get_toc
 
-from generator.rendering import Fragments
+from generator.site.rendering import Fragments
 
 
 class FillFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]

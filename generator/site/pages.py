@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from generator.exports import DEFAULT_SITE_URL, ApiDoc, embed_snippet
-from generator.health import HealthView
-from generator.listing import HomeView, home_view
-from generator.rendering import Page
-from generator.stats import ChangesView, StatsView
-from generator.views import SiteView
+from generator.site.exports import DEFAULT_SITE_URL, ApiDoc, embed_snippet
+from generator.site.health import HealthView
+from generator.site.listing import HomeView, home_view
+from generator.site.rendering import Page
+from generator.site.stats import ChangesView, StatsView
+from generator.site.views import SiteView
 
 
 def site_pages(site: SiteView, site_url: str = DEFAULT_SITE_URL) -> list[Page]:
