@@ -2,6 +2,13 @@
 
     python bench/check_throughput.py [N] [H] [--delay S] [--concurrency C] [--timeout S]
                                      [--hanging K] [--skip-linkinator]
+    python bench/check_throughput.py [N] [H] --shards 1,2,4
+
+With `--shards`, the run is the nightly workflow's instead: for each count N of shards, the
+N `check --shard K/N` runs (as shipped: no tuning options) one after another, as N matrix jobs
+would run them on N machines, then `state merge`; it prints each shard's time, the slowest
+shard (the wall time of the matrix), the merge, and entries checked per job-hour, with the
+ratio of the slowest shard to the one-shard run.
 
 N entries (default 10,000) on H loopback hosts (default 2,000), each host a real HTTP/1.1
 server on its own 127.x.y.z address, served by an asyncio process that is neither tool. Hosts
@@ -407,6 +414,9 @@ def main() -> None:
     parser.add_argument("--hanging", type=int, default=None, help="hosts that never answer")
     parser.add_argument("--skip-linkinator", action="store_true")
     parser.add_argument(
+        "--shards", default=None, help="comma-separated shard counts to time, e.g. 1,2,4"
+    )
+    parser.add_argument(
         "--nightly",
         action="store_true",
         help="also time a second run of ours with the first run's state",
@@ -414,7 +424,7 @@ def main() -> None:
     args = parser.parse_args()
     hanging = args.hanging if args.hanging is not None else max(1, args.hosts // 200)
     sites = make_sites(args.hosts, hanging)
-    if not args.skip_linkinator:
+    if not args.skip_linkinator and not args.shards:
         install_peer()
     ready = multiprocessing.Event()
     server = multiprocessing.Process(target=serve, args=(sites, ready), daemon=True)
@@ -422,7 +432,10 @@ def main() -> None:
     try:
         if not ready.wait(120):
             raise SystemExit("the simulated web did not start")
-        measure(args, sites, hanging)
+        if args.shards:
+            measure_shards(args, sites, hanging)
+        else:
+            measure(args, sites, hanging)
     finally:
         server.terminate()
 
@@ -462,6 +475,57 @@ def measure(args: argparse.Namespace, sites: list[Site], hanging: int) -> None:
             f"{peer['max_in_flight_per_host']} in flight per host"
         )
         print(f"  ratio ours/linkinator             {ours_s / peer_s:8.2f}")
+
+
+def shard_command(shard: str) -> list[str]:
+    return [
+        sys.executable,
+        "-c",
+        "from generator.cli import main; main()",
+        "check",
+        "--data",
+        "data",
+        "--allow-private",
+        "--shard",
+        shard,
+        "--state",
+        f"shard-{shard.replace('/', '-of-')}.json",
+    ]
+
+
+def measure_shards(args: argparse.Namespace, sites: list[Site], hanging: int) -> None:
+    counts = [int(part) for part in args.shards.split(",")]
+    with tempfile.TemporaryDirectory(prefix="biglist-shard-bench-") as folder:
+        root = Path(folder)
+        make_data(root, sites, args.entries)
+        print(
+            f"N={args.entries} entries on H={args.hosts} hosts ({hanging} hanging); "
+            "each shard run as shipped (no tuning options), one after another"
+        )
+        baseline = None
+        for count in counts:
+            times = []
+            for index in range(1, count + 1):
+                control("/reset")
+                seconds, peak = timed(shard_command(f"{index}/{count}"), root)
+                served = control("/reset")
+                times.append(seconds)
+                print(
+                    f"    shard {index}/{count}: {seconds:8.2f} s   peak {peak:5.0f} MB   "
+                    f"{served['requests']} requests, at most "
+                    f"{served['max_in_flight_per_host']} in flight per host"
+                )
+            states = [f"shard-{index}-of-{count}.json" for index in range(1, count + 1)]
+            merge = [sys.executable, "-c", "from generator.cli import main; main()", "state"]
+            merge_s, _ = timed([*merge, "merge", f"merged-{count}.json", *states], root)
+            slowest = max(times)
+            baseline = baseline or slowest
+            per_hour = args.entries / count / slowest * 3600
+            print(
+                f"  {count} shard(s): slowest shard {slowest:8.2f} s, merge {merge_s:6.2f} s, "
+                f"about {per_hour:,.0f} entries per job-hour; "
+                f"slowest/one-shard {slowest / baseline:5.2f}"
+            )
 
 
 if __name__ == "__main__":

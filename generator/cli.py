@@ -246,6 +246,12 @@ def _file_option(name: str, help_text: str) -> Callable[[F], F]:
     metavar="HOST:ADDRESS",
     help="Connect to ADDRESS for HOST instead of asking DNS (repeatable).",
 )
+@click.option(
+    "--shard",
+    metavar="K/N",
+    default=None,
+    help="Check only the hosts of shard K of N (a stable hash of the host name).",
+)
 def check(
     data_dir: Path,
     state: Path | None,
@@ -253,6 +259,7 @@ def check(
     report: Path | None,
     summary: Path | None,
     resolve: tuple[str, ...],
+    shard: str | None,
     **limits: Any,
 ) -> None:
     """Probe every community's link and activity and update the checker's state.
@@ -263,6 +270,7 @@ def check(
     from generator.checking.progress import summary_lines
 
     options = _check_options(resolve, limits)
+    part = _shard(shard)
 
     def check_all() -> Any:
         try:
@@ -274,6 +282,7 @@ def check(
                 report_path=report,
                 summary_path=summary,
                 on_progress=_progress_printer(sys.stderr.isatty()),
+                shard=part,
             )
         except UnknownSlugError as error:
             raise click.UsageError(f"--only: {error}") from None
@@ -288,6 +297,34 @@ def check(
         signal.signal(signal.SIGTERM, previous)
     for line in summary_lines(result):
         click.echo(line)
+
+
+def _shard(text: str | None) -> Any:
+    from generator.sharding import ShardError, parse_shard
+
+    try:
+        return parse_shard(text) if text is not None else None
+    except ShardError as error:
+        raise click.BadParameter(str(error), param_hint="--shard") from None
+
+
+@cli.group()
+def state() -> None:
+    """Work with the checker's state files."""
+
+
+@state.command("merge")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("states", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def merge_command(out: Path, states: tuple[Path, ...]) -> None:
+    """Merge the states of the N `check --shard K/N` runs of one night into OUT.
+
+    The result is the state one unsharded run would have written.
+    """
+    from generator.checking.statefile import merge_state_files
+
+    count = run(lambda: merge_state_files(out, states))
+    click.echo(f"Merged {len(states)} shard states ({count} communities) into {out}.")
 
 
 def _check_options(resolve: tuple[str, ...], limits: dict[str, Any]) -> Any:

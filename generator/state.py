@@ -57,6 +57,44 @@ class FeedCache:
 
 
 @dataclass(frozen=True)
+class Learned:
+    """The optional fields of a record (DESIGN.md, "Check report"): each None when unknown."""
+
+    detected_platform: str | None = None
+    platform_evidence: str | None = None
+    detected_access: str | None = None
+    posts_30_days: int | None = None
+    active_users_30_days: int | None = None
+    archive_url: str | None = None
+    archive_date: dt.date | None = None
+    archive_checked: dt.date | None = None
+    """When the archive was last asked (it is asked again only now and then)."""
+
+    def report_fields(self) -> dict[str, Any]:
+        """The report's optional fields that are known (the lookup date is bookkeeping)."""
+        fields = {
+            "detected_platform": self.detected_platform,
+            "platform_evidence": self.platform_evidence,
+            "detected_access": self.detected_access,
+            "posts_30_days": self.posts_30_days,
+            "archive_url": self.archive_url,
+            "archive_date": _iso(self.archive_date),
+        }
+        return {key: value for key, value in fields.items() if value is not None}
+
+    def to_json(self) -> dict[str, Any]:
+        fields = {
+            **self.report_fields(),
+            "active_users_30_days": self.active_users_30_days,
+            "archive_checked": _iso(self.archive_checked),
+        }
+        return {key: value for key, value in fields.items() if value is not None}
+
+
+NOTHING_LEARNED = Learned()
+
+
+@dataclass(frozen=True)
 class CheckRecord:
     """One community's latest check and its standing over past checks."""
 
@@ -79,6 +117,8 @@ class CheckRecord:
     failing_since: dt.date | None = None
     history: tuple[Segment, ...] = ()
     feeds: Mapping[str, FeedCache] = field(default_factory=dict)
+    learned: Learned = NOTHING_LEARNED
+    """What the site showed of itself beyond link and activity (optional report fields)."""
 
     @property
     def moved_to(self) -> str | None:
@@ -106,16 +146,34 @@ class CheckRecord:
             "last_activity": _iso(self.last_activity),
             "activity_source": self.activity_source,
             "activity": self.activity,
+            **self.learned.report_fields(),
         }
+
+
+def _learned(raw: dict[str, Any]) -> Learned:
+    return Learned(
+        detected_platform=_str(raw.get("detected_platform")),
+        platform_evidence=_str(raw.get("platform_evidence")),
+        detected_access=_str(raw.get("detected_access")),
+        posts_30_days=_optional_int(raw.get("posts_30_days")),
+        active_users_30_days=_optional_int(raw.get("active_users_30_days")),
+        archive_url=_str(raw.get("archive_url")),
+        archive_date=_date(raw.get("archive_date")),
+        archive_checked=_date(raw.get("archive_checked")),
+    )
 
 
 @dataclass(frozen=True)
 class CheckState:
-    """The whole file: every record, and the activity thresholds it was judged with."""
+    """The whole file: every record, and the activity thresholds it was judged with.
+
+    `shard` is (K, N) in the file a `check --shard K/N` run writes, so that `state merge`
+    knows which records that run checked; a whole run's file has none."""
 
     records: dict[str, CheckRecord] = field(default_factory=dict)
     active_days: int = 30
     dormant_days: int = 180
+    shard: tuple[int, int] | None = None
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -153,7 +211,17 @@ def state_from_json(data: Any, where: str = "check state") -> CheckState:
         records,
         _int(thresholds.get("active_days"), 30),
         _int(thresholds.get("dormant_days"), 180),
+        _shard(data.get("shard")),
     )
+
+
+def _shard(raw: Any) -> tuple[int, int] | None:
+    if not isinstance(raw, dict):
+        return None
+    index, count = _optional_int(raw.get("index")), _optional_int(raw.get("count"))
+    if index is None or count is None or not 1 <= index <= count:
+        return None
+    return index, count
 
 
 def _record(slug: str, raw: Any, default_time: dt.datetime | None) -> CheckRecord | None:
@@ -184,6 +252,7 @@ def _record(slug: str, raw: Any, default_time: dt.datetime | None) -> CheckRecor
         failing_since=_date(raw.get("failing_since")),
         history=_history(raw.get("history")),
         feeds=_feeds(raw.get("feeds")),
+        learned=_learned(raw),
     )
 
 
@@ -259,10 +328,12 @@ def state_to_json(state: CheckState, texts: RecordTexts | None = None) -> str:
         for slug, record in sorted(state.records.items())
     ]
     thresholds = {"active_days": state.active_days, "dormant_days": state.dormant_days}
+    shard = {"count": state.shard[1], "index": state.shard[0]} if state.shard else None
     lines = [
         "{",
         f'  "checked_at": {_dumps(utc_stamp(common) if common else None)},',
         '  "communities": ' + ("{\n" + ",\n".join(members) + "\n  }," if members else "{},"),
+        *([f'  "shard": {_dumps(shard, 2)},'] if shard else []),
         f'  "thresholds": {_dumps(thresholds, 2)},',
         f'  "version": {STATE_VERSION}',
         "}",
@@ -296,6 +367,7 @@ def record_to_json(record: CheckRecord, common: dt.datetime | None) -> dict[str,
         "failing_since": _iso(record.failing_since),
         "history": [{"outcome": s.outcome, "since": s.since.isoformat()} for s in record.history],
         "feeds": {url: _feed_json(cache) for url, cache in sorted(record.feeds.items())},
+        **record.learned.to_json(),
     }
     del data["slug"]
     if record.checked_at != common:

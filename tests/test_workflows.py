@@ -218,23 +218,53 @@ def test_changed_entry_detection_turns_paths_into_slugs(tmp_path: Path) -> None:
     assert output.read_text("utf-8").split() == ["slugs=brand-new", "edited"]
 
 
-def test_nightly_workflow_checks_commits_state_builds_and_deploys() -> None:
+def test_nightly_workflow_checks_in_shards_merges_commits_once_builds_and_deploys() -> None:
     workflow = load("nightly.yml")
     on = triggers(workflow)
     assert on["schedule"] and "workflow_dispatch" in on
-    text = "\n".join(scripts(workflow))
-    assert "biglist check" in text and "--summary" in text
-    assert "$GITHUB_STEP_SUMMARY" in text
-    assert "git add data/check-state.json" in text and "git push" in text
-    assert "biglist build --strict" in text
+    assert on["workflow_dispatch"]["inputs"]["shards"]["default"] == "1"
+    jobs = workflow["jobs"]
+    check = jobs["check"]
+    assert check["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.plan.outputs.shards) }}"
+    check_text = "\n".join(step.get("run", "") for step in check["steps"])
+    assert 'biglist check --shard "$SHARD"' in check_text and "--summary" in check_text
+    assert "$GITHUB_STEP_SUMMARY" in check_text
+    build = jobs["build"]
+    assert build["needs"] == ["plan", "check"]
+    build_text = "\n".join(step.get("run", "") for step in build["steps"])
+    assert "biglist state merge data/check-state.json" in build_text
+    assert build_text.count("git commit") == 1 and build_text.count("git push") == 1
+    assert "git add data/check-state.json" in build_text
+    assert "biglist build --strict" in build_text
+    assert "contents" not in check.get("permissions", {})  # only the merge job may push
     actions = uses(workflow)
     assert any(action.startswith("actions/upload-pages-artifact@") for action in actions)
     assert any(action.startswith("actions/deploy-pages@") for action in actions)
-    deploy = workflow["jobs"]["deploy"]
+    deploy = jobs["deploy"]
+    assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
     assert deploy["concurrency"]["cancel-in-progress"] is False
-    assert workflow["jobs"]["build"]["permissions"] == {"contents": "write"}
+    assert build["permissions"] == {"contents": "write"}
+
+
+@pytest.mark.parametrize(
+    ("shards", "matrix"), [("1", "[1]"), ("3", "[1,2,3]"), ("abc", None), ("0", None), ("", None)]
+)
+def test_the_nightly_plan_step_makes_the_matrix(
+    tmp_path: Path, shards: str, matrix: str | None
+) -> None:
+    """Run the plan job's own shell step."""
+    step = next(s for s in load("nightly.yml")["jobs"]["plan"]["steps"] if s.get("id") == "plan")
+    output = tmp_path / "output"
+    env = {"SHARDS": shards, "GITHUB_OUTPUT": str(output), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], env=env,
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    if matrix is None:
+        assert result.returncode == 1 and "::error::" in result.stdout
+        return
+    assert result.returncode == 0, result.stderr
+    assert output.read_text("utf-8").split() == [f"count={shards}", f"shards={matrix}"]
 
 
 def test_submission_workflow_imports_the_issue_body_safely_and_opens_a_pull_request() -> None:

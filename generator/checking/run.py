@@ -38,6 +38,7 @@ from generator.checking.workers import (
     process_count,
 )
 from generator.errors import CheckError
+from generator.sharding import Shard
 from generator.state import (
     CheckRecord,
     CheckState,
@@ -93,15 +94,20 @@ def check_communities(
     summary_path: Path | None = None,
     on_progress: ProgressCallback | None = None,
     clock: Callable[[], dt.datetime] | None = None,
+    shard: Shard | None = None,
 ) -> CheckRun:
-    """Check the entries under `data_dir` (all, or those in `only`) and update the state."""
+    """Check the entries under `data_dir` (all, or those in `only`; with `shard`, only those
+    on the shard's hosts) and update the state."""
     few_malloc_arenas()
     catalog = load_catalog(data_dir)
-    entries = select_entries(catalog, only)
+    entries = [
+        e for e in select_entries(catalog, only) if not shard or shard.holds(e.community.url)
+    ]
     path = state_path or default_state_path(data_dir)
     previous = read_state(path)
     started = (clock or _now)()
     run = _Run(catalog, options or CheckOptions(), previous, path, started, on_progress)
+    run.shard = (shard.index, shard.count) if shard else None
     if not only:
         run.forget_all_but({entry.slug for entry in catalog.entries})
     records = run.execute(entries)
@@ -147,6 +153,7 @@ class _Run:
         self.state_path = state_path
         self.started = started
         self.on_progress = on_progress
+        self.shard: tuple[int, int] | None = None
 
     def forget_all_but(self, slugs: set[str]) -> None:
         """Drop the records of entries that no longer exist."""
@@ -224,7 +231,8 @@ class _Run:
             self.on_progress(Progress(done, total, dict(outcomes), record))
 
     def _save(self) -> None:
-        state = CheckState(self.records, self.options.active_days, self.options.dormant_days)
+        options = self.options
+        state = CheckState(self.records, options.active_days, options.dormant_days, self.shard)
         save_state(self.state_path, state, self.texts)
 
     def _order(self, lanes: Sequence[Lane]) -> list[Job]:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from generator.errors import CheckError, display_path
-from generator.state import CheckState, RecordTexts, state_to_json
+from generator.sharding import merge_states
+from generator.state import CheckState, RecordTexts, read_state, state_to_json
 
 
 def save_state(path: Path, state: CheckState, texts: RecordTexts | None = None) -> None:
@@ -35,3 +37,13 @@ def _write_atomically(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def merge_state_files(out: Path, paths: Sequence[Path]) -> int:
+    """Merge shard states (generator/sharding.py) into `out`; the number of records."""
+    missing = [display_path(path) for path in paths if not path.is_file()]
+    if missing:
+        raise CheckError(f"no such state file: {', '.join(missing)}")
+    merged = merge_states([read_state(path) for path in paths])
+    save_state(out, merged)
+    return len(merged.records)
