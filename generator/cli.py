@@ -247,6 +247,14 @@ def _file_option(name: str, help_text: str) -> Callable[[F], F]:
     help="Connect to ADDRESS for HOST instead of asking DNS (repeatable).",
 )
 @click.option(
+    "--archive-api",
+    metavar="URL",
+    default="https://archive.org/wayback/available",
+    show_default=True,
+    help="Wayback Machine availability API asked for archived copies of failing, dead and "
+    "moved entries; '' turns the lookups off.",
+)
+@click.option(
     "--shard",
     metavar="K/N",
     default=None,

@@ -16,6 +16,7 @@ USER_AGENT = (
 ROBOTS_AGENT = "BigListChecker"
 MAX_DEADLINE = 30.0
 MAX_REDIRECTS = 10
+ARCHIVE_API = "https://archive.org/wayback/available"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class CheckOptions:
     """Worker processes (0: one per core, up to 4, when the list has enough hosts)."""
     checkpoint_seconds: float = 10.0
     """How often the state file is saved during a run."""
+    archive_api: str = ARCHIVE_API
+    """Base URL of the Wayback Machine's availability API; empty: no archive lookups."""
 
     def __post_init__(self) -> None:
         if not 0 < self.timeout <= MAX_DEADLINE:

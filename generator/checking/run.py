@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from generator.catalog.models import Entry, PlatformTerm
 from generator.catalog.validation import Catalog, load_catalog
 from generator.checking.activity import Thresholds
+from generator.checking.archive import look_up_archives
 from generator.checking.dispatch import Job, host_of
 from generator.checking.memory import few_malloc_arenas
 from generator.checking.options import CheckOptions
@@ -111,6 +112,7 @@ def check_communities(
     if not only:
         run.forget_all_but({entry.slug for entry in catalog.entries})
     records = run.execute(entries)
+    records = run.revised(records, look_up_archives(records, run.options, started.date()))
     finished = (clock or _now)()
     if report_path is not None:
         write_text(report_path, report_json(records, finished), "report")
@@ -171,6 +173,17 @@ class _Run:
         finally:
             self._save()
         return sorted(checked, key=lambda record: record.slug)
+
+    def revised(
+        self, records: list[CheckRecord], revisions: list[CheckRecord]
+    ) -> list[CheckRecord]:
+        """The run's records with some replaced by later findings (archived copies), saved."""
+        if not revisions:
+            return records
+        by_slug = {record.slug: record for record in revisions}
+        self.records.update(by_slug)
+        self._save()
+        return [by_slug.get(record.slug, record) for record in records]
 
     def _in_threads(self, plan: Plan, lanes: list[Lane], total: int) -> list[CheckRecord]:
         runner = EntryRunner(plan, self.options.concurrency)

@@ -32,6 +32,7 @@ from generator.checking.domains import offsite
 from generator.checking.fetch import Fetcher
 from generator.checking.history import advance
 from generator.checking.hosts import BUCKETS, HostGate, SharedTurns
+from generator.checking.learning import learn
 from generator.checking.links import visit
 from generator.checking.network import Network, Resolver, Watchdog
 from generator.checking.options import CheckOptions
@@ -188,6 +189,7 @@ class EntryRunner:
             failing_since=standing.failing_since,
             history=standing.history,
             feeds=self._feeds_used(job.feeds, link.page.feeds),
+            learned=learn(plan.previous.get(job.slug), job.url, standing.link_status, link),
         )
 
     def _feeds_used(self, *groups: Sequence[str]) -> dict[str, FeedCache]:

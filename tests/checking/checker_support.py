@@ -33,6 +33,7 @@ QUICK = CheckOptions(
     allow_private=True,
     checkpoint_seconds=0.0,
     concurrency=8,
+    archive_api="",  # never the real Wayback Machine; archive tests name a loopback stand-in
 )
 
 

@@ -11,7 +11,7 @@ from loopback_web import Reply, Web, html
 
 from generator.cli import cli
 
-QUICK_FLAGS = ["--delay", "0", "--timeout", "2", "--retries", "0"]
+QUICK_FLAGS = ["--delay", "0", "--timeout", "2", "--retries", "0", "--archive-api", ""]
 
 
 def run_check(*args: str) -> tuple[int, str, str]:

@@ -97,7 +97,19 @@ def test_merged_shard_runs_equal_one_unsharded_run(tmp_path: Path, web: Web) -> 
     whole = make_data(tmp_path / "whole", entries)
     sharded = make_data(tmp_path / "sharded", entries)
     count = 3
-    options = quick(retries=0)
+    snapshot = {
+        "archived_snapshots": {
+            "closest": {
+                "available": True,
+                "status": "200",
+                "url": "http://web.archive.org/web/20240101000000/x",
+                "timestamp": "20240101",
+            }
+        }
+    }
+    archive = web.host().route("/available", Reply(200, json.dumps(snapshot)))
+    options = quick(retries=0, archive_api=archive.url("/available"))
+    sites = [host for host in web.hosts if host is not archive]
     for night in NIGHTS:
         check_communities(whole, options=options, clock=lambda night=night: night)
         touched: list[set[str]] = []
@@ -106,7 +118,7 @@ def test_merged_shard_runs_equal_one_unsharded_run(tmp_path: Path, web: Web) -> 
             committed = sharded / "check-state.json"
             if committed.exists():
                 shutil.copy(committed, shard_state)
-            before = _requested(web.hosts)
+            before = _requested(sites)
             run = check_communities(
                 sharded,
                 state_path=shard_state,
@@ -114,9 +126,9 @@ def test_merged_shard_runs_equal_one_unsharded_run(tmp_path: Path, web: Web) -> 
                 clock=lambda night=night: night,
                 shard=Shard(index, count),
             )
-            after = _requested(web.hosts)
+            after = _requested(sites)
             touched.append(
-                {h.address for h, b, a in zip(web.hosts, before, after, strict=True) if a > b}
+                {h.address for h, b, a in zip(sites, before, after, strict=True) if a > b}
             )
             assert all(Shard(index, count).holds(record.url) for record in run.records)
         # No host was visited by two shards, and every shard had work.
@@ -133,6 +145,8 @@ def test_merged_shard_runs_equal_one_unsharded_run(tmp_path: Path, web: Web) -> 
     assert statuses["moved"] == "moved" and statuses["feed-0"] == "ok"
     assert records["feed-0"].activity == "active" and records["feed-3"].activity == "slowing"
     assert records["gone-1"].failing_runs == 3
+    assert records["gone-1"].learned.archive_date == dt.date(2024, 1, 1)
+    assert records["forum"].learned.archive_url is None
 
 
 def test_merge_refuses_an_incomplete_or_mixed_set(tmp_path: Path, web: Web) -> None:
@@ -188,7 +202,7 @@ def test_the_cli_shards_and_merges(tmp_path: Path, web: Web, monkeypatch: Any) -
     paths = []
     for index in (1, 2):
         path = f"s{index}.json"
-        args = ["check", "--data", str(data), "--state", path, "--allow-private"]
+        args = ["check", "--data", str(data), "--state", path, "--allow-private", "--archive-api="]
         result = runner.invoke(cli, [*args, "--delay", "0", "--shard", f"{index}/2"])
         assert result.exit_code == 0, result.output
         paths.append(path)
