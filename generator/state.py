@@ -121,6 +121,27 @@ class CheckRecord:
     """What the site showed of itself beyond link and activity (optional report fields)."""
 
     @property
+    def archive_url(self) -> str | None:
+        """The latest archived copy of the page (failing, dead and moved entries)."""
+        return self.learned.archive_url
+
+    @property
+    def archive_date(self) -> dt.date | None:
+        return self.learned.archive_date
+
+    @property
+    def detected_platform(self) -> str | None:
+        return self.learned.detected_platform
+
+    @property
+    def detected_access(self) -> str | None:
+        return self.learned.detected_access
+
+    @property
+    def posts_30_days(self) -> int | None:
+        return self.learned.posts_30_days
+
+    @property
     def moved_to(self) -> str | None:
         """The suggested new address when the community moved permanently."""
         return self.final_url if self.outcome == "moved" else None
