@@ -6,6 +6,7 @@ fetched from another host (nor Material's own lunr index)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +167,17 @@ def test_material_lunr_index_is_neither_built_nor_fetched(
     assert not (synthetic_site / "search" / "search_index.json").exists()
     assert not any("search_index" in url for url in requested)
     assert any("/pagefind/" in url for url in requested)
+
+
+def test_a_snippet_reads_as_sentences(
+    open_page: Opener, shared_sponsor: tuple[str, set[str]]
+) -> None:
+    page = open_page("about/")
+    sponsor, _ = shared_sponsor
+    search(page, sponsor)
+    snippet = page.inner_text(f"{RESULTS}:first-child article p:last-child")
+    # Not "Community 00060 Data. Vendor 0003." as when the name and the sponsor were blocks
+    # of their own; a snippet cut from the middle of the text says so.
+    assert f"is run by {sponsor}." in snippet, snippet
+    assert re.fullmatch(r"(… )?\S.*\S( …)?", snippet), snippet
+    assert snippet.startswith(("… ", "Where ")), snippet

@@ -4,6 +4,7 @@ build cleanly (the browser tests in test_browser_search.py search the real index
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 from pathlib import Path
 
@@ -13,7 +14,13 @@ from click.testing import CliRunner
 from generator.catalog.validation import load_catalog
 from generator.cli import cli
 from generator.site.rendering import Fragments, markup_environment
-from generator.site.search import BUNDLE_DIR, community_cards, page_cards, top_level_pages
+from generator.site.search import (
+    BUNDLE_DIR,
+    community_cards,
+    index_cards,
+    page_cards,
+    top_level_pages,
+)
 from generator.site.views import build_site_view
 from tests.support import SAMPLE_DATA, build_project, make_project
 
@@ -31,11 +38,35 @@ def test_every_community_has_a_card_at_its_page_path(cards: dict[str, str]) -> N
 
 def test_a_card_holds_what_people_search_by(cards: dict[str, str]) -> None:
     card = cards["communities/acme-community/index.html"]
-    assert "<h1>Acme Community</h1>" in card
+    assert '<h1 data-pagefind-meta="title">Acme Community</h1>' in card
     assert "answer each other&#39;s questions" in card
     for fact in ("Acme", "Enterprise software", "Customer support", "Khoros", "Public"):
         assert fact in card
     assert 'data-pagefind-meta="kind:community"' in card
+
+
+def indexed_text(cards: dict[str, str], folder: Path) -> dict[str, str]:
+    """The text Pagefind keeps of each card (what excerpts are cut from), by page URL."""
+    index_cards(cards, folder / BUNDLE_DIR, folder)
+    texts = {}
+    for fragment in (folder / BUNDLE_DIR / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        record = json.loads(data[data.index(b"{") :])
+        texts[record["url"]] = record["content"]
+    return texts
+
+
+def test_the_text_snippets_come_from_reads_as_sentences(
+    cards: dict[str, str], tmp_path: Path
+) -> None:
+    text = indexed_text(cards, tmp_path)["/communities/acme-community/"]
+    assert text.startswith("Customers of Acme's products answer each other's questions.")
+    assert "Acme Community is run by Acme. Industry:" in text
+    assert "Industry: Enterprise software. Type: Customer support. Platform: Khoros." in text
+    # Pagefind ends every block with a full stop: a name or sponsor alone in a block reads as
+    # "Acme Community. Acme." (what snippets used to say).
+    assert "Acme Community." not in text
+    assert " ." not in text
 
 
 def test_hostile_text_on_a_card_is_inert(tmp_path: Path) -> None:
@@ -50,7 +81,7 @@ def test_hostile_text_on_a_card_is_inert(tmp_path: Path) -> None:
     card = community_cards(site.communities, markup_environment())[
         "communities/acme-community/index.html"
     ]
-    assert "<h1>Acme a &lt; b &gt; c &amp;amp; {{ 7*7 }} Community</h1>" in card
+    assert ">Acme a &lt; b &gt; c &amp;amp; {{ 7*7 }} Community</h1>" in card
 
 
 def test_top_level_pages_are_searched_unless_they_opt_out(tmp_path: Path) -> None:

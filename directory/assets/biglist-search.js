@@ -183,21 +183,29 @@
     var article = element("article", "md-search-result__article md-typeset");
     article.appendChild(element("p", "biglist-search__kind", isCommunity(page) ? "Community" : "Page"));
     article.appendChild(element("h1", "", (page.meta && page.meta.title) || page.url));
-    article.appendChild(excerpt(page.excerpt || ""));
+    article.appendChild(excerpt(page.excerpt || "", page.content || ""));
     link.appendChild(article);
     item.appendChild(link);
     return item;
   }
 
   /* Pagefind's excerpt is escaped text with <mark> around the matches. Parse it inertly (no
-   * scripts run, nothing loads) and copy only the text and the marks. */
-  function excerpt(html) {
+   * scripts run, nothing loads) and copy only the text and the marks. An excerpt cut from
+   * the middle of the page's text says so with an ellipsis at the cut. */
+  function excerpt(html, content) {
     var paragraph = element("p");
     var parsed = new DOMParser().parseFromString("<body>" + html, "text/html").body;
+    var text = parsed.textContent.trim();
+    var whole = content.replace(/\s+/g, " ").trim();
+    if (text && whole.indexOf(text) > 0) paragraph.appendChild(document.createTextNode("… "));
     parsed.childNodes.forEach(function (node) {
       if (node.nodeName === "MARK") paragraph.appendChild(element("mark", "", node.textContent));
       else paragraph.appendChild(document.createTextNode(node.textContent));
     });
+    var end = whole.indexOf(text) + text.length;
+    if (text && whole.indexOf(text) >= 0 && end < whole.length) {
+      paragraph.appendChild(document.createTextNode(" …"));
+    }
     return paragraph;
   }
 

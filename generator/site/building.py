@@ -11,9 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.site.corrections import DEFAULT_REPOSITORY, Repository, repository_from_settings
 from generator.site.exports import (
     DEFAULT_SITE_URL,
     api_doc,
+    build_settings,
     build_time,
     configured_site_url,
     exports,
@@ -59,9 +61,12 @@ def build(
     catalog = load_catalog(data_dir)
     state = read_check_state(state_file or default_state_path(data_dir))
     site_url = configured_site_url(config_file)
+    repository = repository_from_settings(build_settings(config_file))
     site = build_site_view(catalog, state)
     fragments = Fragments()
-    pages = render_docs(site, catalog.vocabularies, site_url=site_url, fragments=fragments)
+    pages = render_docs(
+        site, catalog.vocabularies, site_url=site_url, repository=repository, fragments=fragments
+    )
     write_generated(docs_dir, pages)
     when = now or build_time()
 
@@ -86,6 +91,7 @@ def render_site(
     state: CheckState | None = None,
     *,
     site_url: str = DEFAULT_SITE_URL,
+    repository: Repository | None = DEFAULT_REPOSITORY,
     generated_at: dt.datetime | None = None,
     fragments: Fragments | None = None,
 ) -> dict[str, str | bytes]:
@@ -99,6 +105,7 @@ def render_site(
         site,
         catalog.vocabularies,
         site_url=site_url,
+        repository=repository,
         generated_at=generated_at,
         fragments=fragments,
     )
@@ -109,12 +116,15 @@ def render_site_view(
     vocabularies: Vocabularies,
     *,
     site_url: str = DEFAULT_SITE_URL,
+    repository: Repository | None = DEFAULT_REPOSITORY,
     generated_at: dt.datetime | None = None,
     fragments: Fragments | None = None,
 ) -> dict[str, str | bytes]:
     """render_site from the view models (what `biglist serve` previews; `build` makes the
     exports beside MkDocs instead)."""
-    files = render_docs(site, vocabularies, site_url=site_url, fragments=fragments)
+    files = render_docs(
+        site, vocabularies, site_url=site_url, repository=repository, fragments=fragments
+    )
     when = generated_at or build_time()
     markup = markup_environment()
     files.update(exports(site, vocabularies, markup, site_url=site_url, generated_at=when))
@@ -122,7 +132,12 @@ def render_site_view(
 
 
 def render_docs(
-    site: SiteView, vocabularies: Vocabularies, *, site_url: str, fragments: Fragments | None
+    site: SiteView,
+    vocabularies: Vocabularies,
+    *,
+    site_url: str,
+    repository: Repository | None,
+    fragments: Fragments | None,
 ) -> dict[str, str | bytes]:
     """The pages MkDocs builds, and the Big List's data file."""
     reports = report_pages(
@@ -131,7 +146,7 @@ def render_docs(
         build_health(site.communities),
         api_doc(vocabularies),
     )
-    pages = [*site_pages(site, site_url), *reports]
+    pages = [*site_pages(site, site_url, repository), *reports]
     files: dict[str, str | bytes] = dict(
         render_pages(pages, markdown_environment(fragments=fragments))
     )

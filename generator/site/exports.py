@@ -324,13 +324,18 @@ class _LenientLoader(yaml.SafeLoader):
 _LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def configured_site_url(config_file: Path) -> str:
-    """The MkDocs `site_url` (with a trailing slash), which absolute links in exports need."""
+def build_settings(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as plain data; empty when it cannot be read (the build then says why)."""
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_LenientLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return DEFAULT_SITE_URL
-    url = config.get("site_url") if isinstance(config, dict) else None
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def configured_site_url(config_file: Path) -> str:
+    """The MkDocs `site_url` (with a trailing slash), which absolute links in exports need."""
+    url = build_settings(config_file).get("site_url")
     if not isinstance(url, str) or not url:
         return DEFAULT_SITE_URL
     return url if url.endswith("/") else url + "/"

@@ -27,7 +27,7 @@ from markupsafe import Markup
 from generator.errors import BuildError
 from generator.site.rendering import Fragments, markup_environment, page_url
 from generator.site.docs import write_files
-from generator.site.views import CommunityView
+from generator.site.views import CommunityView, TermLink
 
 BUNDLE_DIR = "pagefind"
 # Not worth finding: code snippets (the badge's HTML) and heading anchors.
@@ -61,15 +61,35 @@ def community_cards(communities: Iterable[CommunityView], env: Environment) -> d
     """Each community's search card, by the site path its result links to."""
     template = env.get_template("search_card.html.j2")
     return {
-        f"{page_url(view.path)}/index.html": template.render(view=view, facts=_facts(view))
+        f"{page_url(view.path)}/index.html": template.render(view=view, sponsor=_sponsor(view), facts=_facts(view))
         for view in communities
     }
 
 
+def _sponsor(view: CommunityView) -> str | None:
+    # The full stop goes inside the weighted element: Pagefind puts a space after an element.
+    return _sentence(view.community.sponsor) if view.community.sponsor else None
+
+
 def _facts(view: CommunityView) -> list[str]:
-    terms = [view.industry, *view.types, view.platform, view.access]
-    labels = [term.label for term in terms if term]
-    return [view.community.audience, *labels] if view.community.audience else labels
+    """The community's facts as short sentences ("Industry: Fintech."), for the snippet."""
+    facts = [("Audience", view.community.audience)]
+    facts += [(label, term.label) for label, term in _labelled_terms(view) if term]
+    return [_sentence(f"{label}: {value}") for label, value in facts if value]
+
+
+def _labelled_terms(view: CommunityView) -> list[tuple[str, TermLink | None]]:
+    types = [("Type", term) for term in view.types]
+    return [
+        ("Industry", view.industry),
+        *types,
+        ("Platform", view.platform),
+        ("Access", view.access),
+    ]
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def page_cards(

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.site.building import render_site_view
+from generator.site.corrections import repository_from_settings
+from generator.site.exports import build_settings, configured_site_url
 from generator.errors import BigListError, DataError
 from generator.site.rendering import TEMPLATES_DIR, Fragments
 from generator.site.search import search_bundle, search_cards, top_level_pages
@@ -53,7 +55,13 @@ def regenerate(data_dir: Path, docs_dir: Path, config_file: Path) -> None:
     """Write the generated pages, exports and search bundle into the docs folder."""
     catalog = load_catalog(data_dir)
     site = build_site_view(catalog, read_check_state(default_state_path(data_dir)))
-    files = render_site_view(site, catalog.vocabularies)
+    settings = build_settings(config_file)
+    files = render_site_view(
+        site,
+        catalog.vocabularies,
+        site_url=configured_site_url(config_file),
+        repository=repository_from_settings(settings),
+    )
     top_pages = top_level_pages(docs_dir, files)
     bundle = search_bundle(search_cards(site.communities, top_pages, config_file, Fragments()))
     write_generated(docs_dir, {**files, **bundle})

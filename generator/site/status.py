@@ -125,6 +125,42 @@ def went_quiet_on(record: CheckRecord, dormant_days: int) -> dt.date | None:
 
 
 @dataclass(frozen=True)
+class ArchivedCopy:
+    """The latest copy of the community's page in a web archive (the Wayback Machine)."""
+
+    url: str
+    date: dt.date | None
+
+    @property
+    def label(self) -> str:
+        return f"Archived copy of {format_date(self.date)}" if self.date else "Archived copy"
+
+
+def archived_copy(record: CheckRecord) -> ArchivedCopy | None:
+    """The archived copy the checker found, from the record's optional `archive_url` and
+    `archive_date` (a date, an ISO date or the archive's 14-digit timestamp); None without
+    one. Read by name because older state files and records do not carry them."""
+    url = getattr(record, "archive_url", None)
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return None
+    return ArchivedCopy(url, _archive_day(getattr(record, "archive_date", None)))
+
+
+def _archive_day(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value[:8] if value.isdigit() else value[:10]
+    try:
+        return dt.datetime.strptime(text, "%Y%m%d" if value.isdigit() else "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
 class StatusView:
     """A community's standing, ready to print: a label and a sentence for link and activity.
 
@@ -142,6 +178,7 @@ class StatusView:
     moved_on: dt.date | None = None
     quiet_on: dt.date | None = None
     gone_on: dt.date | None = None
+    archive: ArchivedCopy | None = None
 
     @property
     def checked(self) -> bool:
@@ -158,6 +195,26 @@ class StatusView:
     @property
     def badge_class(self) -> str:
         return f"biglist-activity biglist-activity--{self.activity}"
+
+    @property
+    def notice(self) -> Notice | None:
+        """What a reader must know before following the link: gone, failing or moved."""
+        return NOTICES.get(self.link_status)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A boxed warning on a community's page; `kind` is the admonition style."""
+
+    kind: str
+    title: str
+
+
+NOTICES = {
+    "dead": Notice("danger", "This community seems to be gone"),
+    "failing": Notice("warning", "The link is failing"),
+    "moved": Notice("info", "This community has moved"),
+}
 
 
 LINK_LABELS = {
@@ -201,6 +258,7 @@ def status_view(record: CheckRecord, dormant_days: int = 180) -> StatusView:
         moved_on=moved_on(record),
         quiet_on=went_quiet_on(record, dormant_days),
         gone_on=failing_since(record) if link_status == "dead" else None,
+        archive=archived_copy(record),
     )
 
 

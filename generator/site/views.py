@@ -80,6 +80,14 @@ class CommunityView:
         return ", ".join(term.label for term in self.types)
 
     @property
+    def visit_url(self) -> str | None:
+        """Where the page's Visit button leads: a moved community's new address; nowhere for
+        one that seems gone (its old address is shown as a plain link instead)."""
+        if self.status.link_status == "dead":
+            return None
+        return self.status.moved_to or self.community.url
+
+    @property
     def activity(self) -> TermLink:
         status = self.status
         return TermLink(status.activity, status.activity_label, f"activity/{status.activity}.md")
