@@ -5,12 +5,12 @@ name."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,8 +20,8 @@ from test_status_pages import CHECKED, HOSTILE_URL, STATE, Text, record
 from generator.catalog.validation import load_catalog
 from generator.site.building import render_site
 from generator.site.corrections import DEFAULT_REPOSITORY, Repository, correction_links
-from generator.site.status import archived_copy, status_view
-from generator.state import CheckRecord, CheckState
+from generator.site.status import ArchivedCopy, archived_copy, status_view
+from generator.state import CheckRecord, CheckState, Learned, state_from_json
 
 
 class Links(HTMLParser):
@@ -99,27 +99,17 @@ def test_a_community_in_good_standing_keeps_its_button(site: Path) -> None:
     assert "admonition" not in page.read_text("utf-8").split("<article", 1)[1]
 
 
-@dataclasses.dataclass(frozen=True)
-class ArchivedRecord(CheckRecord):
-    """A record as the checker writes it once it looks up archived copies (issue 18)."""
-
-    archive_url: str | None = None
-    archive_date: str | None = None
-
-
-def dead_record(**archive: str) -> ArchivedRecord:
-    fields = dataclasses.asdict(
-        record(
-            slug="acme-developers",
-            url="https://developers.acme.test/forum",
-            outcome="dns_error",
-            link_status="dead",
-            http_status=None,
-            failing_runs=3,
-            failing_since=dt.date(2026, 11, 20),
-        )
+def dead_record(**archive: Any) -> CheckRecord:
+    return record(
+        slug="acme-developers",
+        url="https://developers.acme.test/forum",
+        outcome="dns_error",
+        link_status="dead",
+        http_status=None,
+        failing_runs=3,
+        failing_since=dt.date(2026, 11, 20),
+        learned=Learned(**archive),
     )
-    return ArchivedRecord(**fields, **archive)
 
 
 ARCHIVE = "https://web.archive.org/web/20250301120000/https://developers.acme.test/forum"
@@ -127,16 +117,20 @@ ARCHIVE = "https://web.archive.org/web/20250301120000/https://developers.acme.te
 
 @pytest.mark.parametrize(
     ("date", "label"),
-    [
-        ("20250301120000", "Archived copy of 1 March 2025"),
-        ("2025-03-01", "Archived copy of 1 March 2025"),
-        ("soon", "Archived copy"),
-    ],
+    [(dt.date(2025, 3, 1), "Archived copy of 1 March 2025"), (None, "Archived copy")],
 )
-def test_an_archived_copy_is_read_from_the_record(date: str, label: str) -> None:
+def test_an_archived_copy_is_read_from_the_record(date: dt.date | None, label: str) -> None:
     copy = archived_copy(dead_record(archive_url=ARCHIVE, archive_date=date))
     assert copy is not None
     assert (copy.url, copy.label) == (ARCHIVE, label)
+
+
+def test_the_archived_copy_comes_from_the_state_file() -> None:
+    state = json.loads(json.dumps(STATE))
+    dead = state["communities"]["acme-developers"]
+    dead.update(archive_url=ARCHIVE, archive_date="2025-03-01")
+    record_read = state_from_json(state).records["acme-developers"]
+    assert status_view(record_read).archive == ArchivedCopy(ARCHIVE, dt.date(2025, 3, 1))
 
 
 def test_no_archived_copy_without_one_or_with_a_bad_address() -> None:
@@ -148,7 +142,7 @@ def test_no_archived_copy_without_one_or_with_a_bad_address() -> None:
 def test_a_dead_page_offers_its_archived_copy() -> None:
     catalog = load_catalog(SAMPLE_DATA, today=CHECKED.date())
     state = CheckState(
-        {"acme-developers": dead_record(archive_url=ARCHIVE, archive_date="20250301120000")}
+        {"acme-developers": dead_record(archive_url=ARCHIVE, archive_date=dt.date(2025, 3, 1))}
     )
     page = str(render_site(catalog, state)["communities/acme-developers.md"])
     assert f'<a href="{ARCHIVE}" rel="nofollow noopener">Archived copy of 1 March 2025</a>' in page

@@ -137,27 +137,11 @@ class ArchivedCopy:
 
 
 def archived_copy(record: CheckRecord) -> ArchivedCopy | None:
-    """The archived copy the checker found, from the record's optional `archive_url` and
-    `archive_date` (a date, an ISO date or the archive's 14-digit timestamp); None without
-    one. Read by name because older state files and records do not carry them."""
-    url = getattr(record, "archive_url", None)
-    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+    """The archived copy the checker found (failing, dead and moved entries), if any."""
+    url = record.archive_url
+    if not url or not url.startswith(("https://", "http://")):
         return None
-    return ArchivedCopy(url, _archive_day(getattr(record, "archive_date", None)))
-
-
-def _archive_day(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        return None
-    text = value[:8] if value.isdigit() else value[:10]
-    try:
-        return dt.datetime.strptime(text, "%Y%m%d" if value.isdigit() else "%Y-%m-%d").date()
-    except ValueError:
-        return None
+    return ArchivedCopy(url, record.archive_date)
 
 
 @dataclass(frozen=True)
