@@ -5,6 +5,7 @@ Only this module prints or exits. Exit codes: 0 success, 1 failure, 2 usage.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import sys
@@ -260,6 +261,12 @@ def _file_option(name: str, help_text: str) -> Callable[[F], F]:
     default=None,
     help="Check only the hosts of shard K of N (a stable hash of the host name).",
 )
+@click.option(
+    "--now",
+    metavar="TIMESTAMP",
+    default=None,
+    help="The run's clock (ISO 8601, e.g. 2026-11-25T03:00:00Z), for tests and replays.",
+)
 def check(
     data_dir: Path,
     state: Path | None,
@@ -268,17 +275,21 @@ def check(
     summary: Path | None,
     resolve: tuple[str, ...],
     shard: str | None,
+    now: str | None,
     **limits: Any,
 ) -> None:
     """Probe every community's link and activity and update the checker's state.
 
-    Dead links are data, not a failure: the command exits 0 whenever the run completed.
+    Dead links are data, not a failure: the command exits 0 whenever the run completed, and 3
+    when it was inconclusive (most hosts failed at the network level: the runner's fault).
     """
     from generator.checking import UnknownSlugError, check_communities
     from generator.checking.progress import summary_lines
+    from generator.checking.run import shifted_clock
 
     options = _check_options(resolve, limits)
     part = _shard(shard)
+    clock = shifted_clock(_timestamp(now)) if now else None
 
     def check_all() -> Any:
         try:
@@ -291,6 +302,7 @@ def check(
                 summary_path=summary,
                 on_progress=_progress_printer(sys.stderr.isatty()),
                 shard=part,
+                clock=clock,
             )
         except UnknownSlugError as error:
             raise click.UsageError(f"--only: {error}") from None
@@ -303,8 +315,19 @@ def check(
         sys.exit(1)
     finally:
         signal.signal(signal.SIGTERM, previous)
+    for problem in result.problems:
+        click.echo(f"Warning: {problem}", err=True)
     for line in summary_lines(result):
         click.echo(line)
+    sys.exit(3 if result.inconclusive else 0)
+
+
+def _timestamp(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 time", param_hint="--now") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _shard(text: str | None) -> Any:

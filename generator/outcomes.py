@@ -35,6 +35,11 @@ FailureKind = Literal["timeout", "dns_error", "connection_error", "tls_error", "
 # The value lists are read off the Literal types, so each word is written once.
 OUTCOMES: Final[tuple[Outcome, ...]] = get_args(Outcome)
 FAILING_OUTCOMES: Final[frozenset[str]] = frozenset(get_args(FailingOutcome))
+# Failing outcomes of the network itself: when most hosts of a run end so, the runner's
+# network is the likelier culprit (DESIGN.md, "Inconclusive runs").
+NETWORK_OUTCOMES: Final[frozenset[str]] = frozenset(
+    {"dns_error", "connection_error", "timeout", "tls_error"}
+)
 # Outcomes that say nothing about the site: they leave an earlier standing as it was.
 NEUTRAL_OUTCOMES: Final[frozenset[str]] = frozenset({"rate_limited", "refused"})
 # The site answered as itself (possibly behind a wall): worth asking how lively it is.

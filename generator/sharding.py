@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from generator.errors import CheckError
-from generator.state import CheckRecord, CheckState
+from generator.state import CheckRecord, CheckState, RunNote
 
 MAX_SHARDS = 256
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
@@ -79,7 +79,26 @@ def merge_states(states: Sequence[CheckState]) -> CheckState:
     for slug in sorted({slug for state in states for slug in state.records}):
         records[slug] = _owner_record(slug, states, count)
     first = states[0]
-    return CheckState(records, first.active_days, first.dormant_days)
+    unreadable = {
+        slug: raw
+        for state in states
+        for slug, raw in state.unreadable.items()
+        if slug not in records
+    }
+    return CheckState(
+        records,
+        first.active_days,
+        first.dormant_days,
+        last_run=_merged_note(states),
+        unreadable=unreadable,
+    )
+
+
+def _merged_note(states: Sequence[CheckState]) -> RunNote | None:
+    """The night was inconclusive if any shard's run was (its hosts kept their standing)."""
+    notes = [state.last_run for state in states if state.last_run is not None]
+    inconclusive = [note for note in notes if note.inconclusive]
+    return (inconclusive or sorted(notes, key=lambda note: note.at)[-1:] or [None])[0]
 
 
 def _shard_count(states: Sequence[CheckState]) -> int:

@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.errors import CheckError, display_path
 
@@ -115,6 +115,8 @@ class CheckRecord:
     detail: str = ""
     failing_runs: int = 0
     failing_since: dt.date | None = None
+    struck_at: dt.datetime | None = None
+    """When the latest failing run counted as a strike (strikes are spaced, see history.py)."""
     history: tuple[Segment, ...] = ()
     feeds: Mapping[str, FeedCache] = field(default_factory=dict)
     learned: Learned = NOTHING_LEARNED
@@ -173,15 +175,25 @@ class CheckRecord:
 
 def _learned(raw: dict[str, Any]) -> Learned:
     return Learned(
-        detected_platform=_str(raw.get("detected_platform")),
-        platform_evidence=_str(raw.get("platform_evidence")),
-        detected_access=_str(raw.get("detected_access")),
-        posts_30_days=_optional_int(raw.get("posts_30_days")),
-        active_users_30_days=_optional_int(raw.get("active_users_30_days")),
-        archive_url=_str(raw.get("archive_url")),
-        archive_date=_date(raw.get("archive_date")),
-        archive_checked=_date(raw.get("archive_checked")),
+        detected_platform=_field(raw, "detected_platform", _optional_text, None),
+        platform_evidence=_field(raw, "platform_evidence", _optional_text, None),
+        detected_access=_field(raw, "detected_access", _optional_text, None),
+        posts_30_days=_field(raw, "posts_30_days", _optional_int, None),
+        active_users_30_days=_field(raw, "active_users_30_days", _optional_int, None),
+        archive_url=_field(raw, "archive_url", _optional_text, None),
+        archive_date=_field(raw, "archive_date", _optional_date, None),
+        archive_checked=_field(raw, "archive_checked", _optional_date, None),
     )
+
+
+@dataclass(frozen=True)
+class RunNote:
+    """How the latest run went: an inconclusive run (the runner's network, not the web,
+    failed) changed no standing, and the health page says so."""
+
+    at: dt.datetime
+    inconclusive: bool = False
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -195,9 +207,19 @@ class CheckState:
     active_days: int = 30
     dormant_days: int = 180
     shard: tuple[int, int] | None = None
+    last_run: RunNote | None = None
+    unreadable: Mapping[str, Any] = field(default_factory=dict)
+    """Records that could not be read, by slug, as they were in the file: written back
+    unchanged until a run checks their entry again."""
+    problems: tuple[str, ...] = ()
+    """What was wrong with each unreadable record, for people."""
 
 
 # --- reading -------------------------------------------------------------------------------
+
+
+class _Unreadable(Exception):
+    """One record (or one of its fields) is not in the shape the checker writes."""
 
 
 def load_check_state(path: Path) -> dict[str, CheckRecord]:
@@ -206,13 +228,18 @@ def load_check_state(path: Path) -> dict[str, CheckRecord]:
 
 
 def read_state(path: Path) -> CheckState:
+    """The state file; a damaged file is a `StateError` naming it, a damaged record is kept
+    as it was (in `unreadable`, written back unchanged) and named in `problems`."""
     if not path.exists():
         return CheckState()
+    where = display_path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise StateError(f"cannot read the check state {display_path(path)}: {error}") from None
-    return state_from_json(data, display_path(path))
+        raise StateError(f"cannot read the check state {where}: {error}") from None
+    except RecursionError:
+        raise StateError(f"cannot read the check state {where}: nested too deeply") from None
+    return state_from_json(data, where)
 
 
 def state_from_json(data: Any, where: str = "check state") -> CheckState:
@@ -221,113 +248,228 @@ def state_from_json(data: Any, where: str = "check state") -> CheckState:
     version = data.get("version")
     if version != STATE_VERSION:
         raise StateError(f"{where}: unsupported state version {version!r}")
-    default_time = _datetime(data.get("checked_at"))
-    records = {}
-    for slug, raw in data["communities"].items():
-        record = _record(slug, raw, default_time)
-        if record is not None:
-            records[slug] = record
-    thresholds = data.get("thresholds") or {}
+    try:
+        default_time = _field(data, "checked_at", _optional_datetime, None)
+        active_days, dormant_days = _field(data, "thresholds", _thresholds, (30, 180))
+        last_run = _field(data, "last_run", _last_run, None)
+        shard = _field(data, "shard", _shard, None)
+    except _Unreadable as error:
+        raise StateError(f"{where}: {error}") from None
+    records, unreadable, problems = _records(data["communities"], default_time, where)
     return CheckState(
         records,
-        _int(thresholds.get("active_days"), 30),
-        _int(thresholds.get("dormant_days"), 180),
-        _shard(data.get("shard")),
+        active_days,
+        dormant_days,
+        shard,
+        last_run=last_run,
+        unreadable=unreadable,
+        problems=problems,
     )
 
 
+def _records(
+    raw_records: dict[str, Any], default_time: dt.datetime | None, where: str
+) -> tuple[dict[str, CheckRecord], dict[str, Any], tuple[str, ...]]:
+    records: dict[str, CheckRecord] = {}
+    unreadable: dict[str, Any] = {}
+    problems: list[str] = []
+    for slug, raw in raw_records.items():
+        try:
+            records[slug] = _record(slug, raw, default_time)
+        except _Unreadable as error:
+            unreadable[slug] = raw
+            problems.append(f"{where}: communities.{_escape(slug)}: {error}; record kept as it was")
+    return records, unreadable, tuple(problems)
+
+
 def _shard(raw: Any) -> tuple[int, int] | None:
+    if raw is None:
+        return None
     if not isinstance(raw, dict):
-        return None
-    index, count = _optional_int(raw.get("index")), _optional_int(raw.get("count"))
-    if index is None or count is None or not 1 <= index <= count:
-        return None
+        raise _Unreadable(f"must be a mapping, not {_kind(raw)}")
+    index, count = _need(raw, "index", _positive_int), _need(raw, "count", _positive_int)
+    if index > count:
+        raise _Unreadable(f"names shard {index} of {count}")
     return index, count
 
 
-def _record(slug: str, raw: Any, default_time: dt.datetime | None) -> CheckRecord | None:
-    """One record, or None when it is too damaged to use (the next check rewrites it)."""
+def _thresholds(raw: Any) -> tuple[int, int]:
     if not isinstance(raw, dict):
+        raise _Unreadable(f"must be a mapping, not {_kind(raw)}")
+    active = _field(raw, "active_days", _positive_int, 30)
+    dormant = _field(raw, "dormant_days", _positive_int, 180)
+    if active > dormant:
+        raise _Unreadable("has active_days more than dormant_days")
+    return active, dormant
+
+
+def _last_run(raw: Any) -> RunNote | None:
+    if raw is None:
         return None
-    checked_at = _datetime(raw.get("checked_at")) or default_time
-    url, outcome = _str(raw.get("url")), _str(raw.get("outcome"))
-    link_status = _str(raw.get("link_status"))
-    if checked_at is None or url is None or outcome is None or link_status is None:
-        return None
+    if not isinstance(raw, dict):
+        raise _Unreadable(f"must be a mapping, not {_kind(raw)}")
+    at = _need(raw, "at", _required_datetime)
+    inconclusive = _field(raw, "inconclusive", _bool, False)
+    return RunNote(at, inconclusive, _field(raw, "reason", _text, ""))
+
+
+def _record(slug: str, raw: Any, default_time: dt.datetime | None) -> CheckRecord:
+    """One record exactly as written, or `_Unreadable` saying what is wrong with it."""
+    if not isinstance(raw, dict):
+        raise _Unreadable(f"not a record but {_kind(raw)}")
+    checked_at = _field(raw, "checked_at", _optional_datetime, None) or default_time
+    if checked_at is None:
+        raise _Unreadable("no 'checked_at' time")
+    url = _need(raw, "url", _required_text)
     return CheckRecord(
         slug=slug,
         url=url,
         checked_at=checked_at,
-        outcome=outcome,
-        link_status=link_status,
-        http_status=_optional_int(raw.get("http_status")),
-        final_url=_str(raw.get("final_url")) or url,
-        offsite=raw.get("offsite") is True,
-        last_activity=_date(raw.get("last_activity")),
-        activity_source=_str(raw.get("activity_source")),
-        activity=_str(raw.get("activity")) or "unknown",
-        activity_url=_str(raw.get("activity_url")),
-        recent_posts=_optional_int(raw.get("recent_posts")),
-        detail=_str(raw.get("detail")) or "",
-        failing_runs=_int(raw.get("failing_runs"), 0),
-        failing_since=_date(raw.get("failing_since")),
-        history=_history(raw.get("history")),
-        feeds=_feeds(raw.get("feeds")),
+        outcome=_need(raw, "outcome", _required_text),
+        link_status=_need(raw, "link_status", _required_text),
+        http_status=_field(raw, "http_status", _optional_int, None),
+        final_url=_field(raw, "final_url", _optional_text, None) or url,
+        offsite=_field(raw, "offsite", _bool, False),
+        last_activity=_field(raw, "last_activity", _optional_date, None),
+        activity_source=_field(raw, "activity_source", _optional_text, None),
+        activity=_field(raw, "activity", _optional_text, None) or "unknown",
+        activity_url=_field(raw, "activity_url", _optional_text, None),
+        recent_posts=_field(raw, "recent_posts", _optional_int, None),
+        detail=_field(raw, "detail", _optional_text, None) or "",
+        failing_runs=_field(raw, "failing_runs", _optional_int, None) or 0,
+        failing_since=_field(raw, "failing_since", _optional_date, None),
+        struck_at=_field(raw, "struck_at", _optional_datetime, None),
+        history=_field(raw, "history", _history, ()),
+        feeds=_field(raw, "feeds", _feeds, {}),
         learned=_learned(raw),
     )
 
 
+V = TypeVar("V")
+
+
+def _field(raw: dict[str, Any], key: str, read: Callable[[Any], V], default: V) -> V:
+    """`raw[key]` read by `read`; a missing key gives `default`, a wrong value names the key."""
+    return _need(raw, key, read) if key in raw else default
+
+
+def _need(raw: dict[str, Any], key: str, read: Callable[[Any], V]) -> V:
+    if key not in raw:
+        raise _Unreadable(f"no '{key}'")
+    try:
+        return read(raw[key])
+    except _Unreadable as error:
+        inner = str(
+            error
+        )  # `'active_days' must …` inside `thresholds` → `'thresholds.active_days' must …`
+        raise _Unreadable(
+            f"'{key}.{inner[1:]}" if inner[:1] == "'" else f"'{key}' {inner}"
+        ) from None
+
+
+def _required_text(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise _Unreadable(f"must be a non-empty string, not {_kind(value)}")
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Unreadable(f"must be a string, not {_kind(value)}")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Unreadable(f"must be true or false, not {_kind(value)}")
+    return value
+
+
+def _optional_int(value: Any) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise _Unreadable(f"must be a whole number, not {_kind(value)}")
+    return value
+
+
+def _positive_int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise _Unreadable(f"must be a positive whole number, not {_kind(value)}")
+    return value
+
+
+def _optional_date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(_text(value))
+    except ValueError:
+        raise _Unreadable(f"is not a date (YYYY-MM-DD): {_kind(value)}") from None
+
+
+def _optional_datetime(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(_text(value))
+    except ValueError:
+        raise _Unreadable(f"is not a time (ISO 8601): {_kind(value)}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _required_datetime(value: Any) -> dt.datetime:
+    moment = _optional_datetime(value)
+    if moment is None:
+        raise _Unreadable("must be a time (ISO 8601), not null")
+    return moment
+
+
 def _history(raw: Any) -> tuple[Segment, ...]:
     if not isinstance(raw, list):
-        return ()
+        raise _Unreadable(f"must be a list, not {_kind(raw)}")
     segments = []
     for item in raw:
-        since = _date(item.get("since")) if isinstance(item, dict) else None
-        outcome = _str(item.get("outcome")) if isinstance(item, dict) else None
-        if since and outcome:
-            segments.append(Segment(outcome, since))
+        if not isinstance(item, dict):
+            raise _Unreadable(f"holds {_kind(item)} where a segment belongs")
+        since = _field(item, "since", _optional_date, None)
+        outcome = _need(item, "outcome", _required_text)
+        if since is None:
+            raise _Unreadable("holds a segment without a date ('since')")
+        segments.append(Segment(outcome, since))
     return tuple(segments[-MAX_SEGMENTS:])
 
 
 def _feeds(raw: Any) -> dict[str, FeedCache]:
     if not isinstance(raw, dict):
-        return {}
-    return {
-        url: FeedCache(
-            _str(v.get("etag")), _str(v.get("last_modified")), _date(v.get("last_activity"))
+        raise _Unreadable(f"must be a mapping, not {_kind(raw)}")
+    caches = {}
+    for url, value in raw.items():
+        if not isinstance(value, dict):
+            raise _Unreadable(f"holds {_kind(value)} for {_escape(url)}")
+        caches[url] = FeedCache(
+            _field(value, "etag", _optional_text, None),
+            _field(value, "last_modified", _optional_text, None),
+            _field(value, "last_activity", _optional_date, None),
         )
-        for url, v in raw.items()
-        if isinstance(url, str) and isinstance(v, dict)
-    }
+    return caches
 
 
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+def _kind(value: Any) -> str:
+    """A value named for a message: its JSON type, and the value itself when short."""
+    names = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}
+    name = "null" if value is None else names.get(type(value), "a number")
+    shown = json.dumps(value) if isinstance(value, str | int | float | bool) else ""
+    return f"{name} {_escape(shown)}" if shown and len(shown) <= 40 else name
 
 
-def _int(value: Any, default: int) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
-
-
-def _optional_int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def _datetime(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+def _escape(text: str) -> str:
+    """Text from the file, safe on one line of a terminal or a CI log."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
 # --- writing (the checker's side of the same format) ---------------------------------------
@@ -344,10 +486,9 @@ def state_to_json(state: CheckState, texts: RecordTexts | None = None) -> str:
     times = Counter(record.checked_at for record in state.records.values())
     common = max(times.items(), key=lambda item: (item[1], item[0]))[0] if times else None
     texts = {} if texts is None else texts
-    members = [
-        f"    {_dumps(slug)}: {_record_text(slug, record, common, texts)}"
-        for slug, record in sorted(state.records.items())
-    ]
+    kept = {slug: _dumps(raw, 4) for slug, raw in state.unreadable.items()}
+    written = {slug: _record_text(slug, r, common, texts) for slug, r in state.records.items()}
+    members = [f"    {_dumps(slug)}: {text}" for slug, text in sorted({**kept, **written}.items())]
     thresholds = {"active_days": state.active_days, "dormant_days": state.dormant_days}
     shard = {"count": state.shard[1], "index": state.shard[0]} if state.shard else None
     lines = [
@@ -355,11 +496,19 @@ def state_to_json(state: CheckState, texts: RecordTexts | None = None) -> str:
         f'  "checked_at": {_dumps(utc_stamp(common) if common else None)},',
         '  "communities": ' + ("{\n" + ",\n".join(members) + "\n  }," if members else "{},"),
         *([f'  "shard": {_dumps(shard, 2)},'] if shard else []),
+        *_last_run_lines(state.last_run),
         f'  "thresholds": {_dumps(thresholds, 2)},',
         f'  "version": {STATE_VERSION}',
         "}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _last_run_lines(note: RunNote | None) -> list[str]:
+    if note is None:
+        return []
+    data = {"at": utc_stamp(note.at), "inconclusive": note.inconclusive, "reason": note.reason}
+    return [f'  "last_run": {_dumps(data, 2)},']
 
 
 def _record_text(
@@ -386,6 +535,7 @@ def record_to_json(record: CheckRecord, common: dt.datetime | None) -> dict[str,
         "detail": record.detail,
         "failing_runs": record.failing_runs,
         "failing_since": _iso(record.failing_since),
+        "struck_at": utc_stamp(record.struck_at) if record.struck_at else None,
         "history": [{"outcome": s.outcome, "since": s.since.isoformat()} for s in record.history],
         "feeds": {url: _feed_json(cache) for url, cache in sorted(record.feeds.items())},
         **record.learned.to_json(),

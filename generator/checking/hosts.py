@@ -6,7 +6,8 @@ processes, `SharedTurns` extends the same rule across them: a byte-range lock pe
 on one file (POSIX record locks exclude other processes; a thread lock per bucket excludes the
 process's other threads, whose unlock would otherwise release the process's record lock) and
 the next allowed start time per bucket in shared memory. Hosts that share a bucket merely wait
-for each other.
+for each other. The file has no name (`LockFile`), so nothing is left behind in the temporary
+folder, however the run ends.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import tempfile
 import threading
 import time
 import zlib
 from collections.abc import Iterator, MutableSequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from multiprocessing import reduction
+from typing import Any
 
 BUCKETS = 1 << 16
 
@@ -32,13 +36,39 @@ class _Host:
     timeouts: int = 0
 
 
+class LockFile:
+    """An open file without a name, shared by the processes of a run for their record locks.
+
+    Forked workers inherit the descriptor; spawned ones receive a duplicate when the object is
+    pickled for them. Record locks belong to a process, not to a descriptor, so sharing the
+    descriptor shares no locks.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    @classmethod
+    def create(cls) -> LockFile:
+        with tempfile.TemporaryFile(prefix="biglist-check-", suffix=".locks") as unnamed:
+            return cls(os.dup(unnamed.fileno()))
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any]]:
+        return _received_lock_file, (reduction.DupFd(self.fd),)
+
+
+def _received_lock_file(duplicate: Any) -> LockFile:
+    return LockFile(duplicate.detach())
+
+
 class SharedTurns:
     """Per-host turns across processes (see the module docstring)."""
 
-    def __init__(self, lock_path: str, next_at: MutableSequence[float]) -> None:
-        self._lock_path = lock_path
+    def __init__(self, lock_file: LockFile, next_at: MutableSequence[float]) -> None:
+        self._fd = lock_file.fd
         self._next_at = next_at
-        self._fd: int | None = None
         self._threads: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -50,8 +80,6 @@ class SharedTurns:
     def hold(self, name: str) -> Iterator[int]:
         bucket = self.bucket(name)
         with self._guard:
-            if self._fd is None:  # opened in the process that uses it, never inherited
-                self._fd = os.open(self._lock_path, os.O_RDWR)
             in_process = self._threads.setdefault(bucket, threading.Lock())
         with in_process:
             self._lock(self._fd, bucket)

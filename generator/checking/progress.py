@@ -63,6 +63,8 @@ def summary_lines(run: CheckRun) -> list[str]:
         "Activity: " + _join(counts(records, "activity", ACTIVITY_LEVELS)),
         f"State saved to {run.state_path}.",
     ]
+    if run.inconclusive:
+        lines.insert(1, f"Inconclusive run: {run.verdict.reason}.")
     if run.report_path:
         lines.append(f"Report written to {run.report_path}.")
     if run.summary_path:

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from generator.checking.verdict import Verdict
 from generator.errors import CheckError, display_path
 from generator.outcomes import ACTIVITY_LEVELS, LINK_STATUSES, OUTCOMES
 from generator.state import CheckRecord, utc_stamp
@@ -17,11 +18,14 @@ from generator.state import CheckRecord, utc_stamp
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
-def report_json(records: Sequence[CheckRecord], generated_at: dt.datetime) -> str:
-    data = {
-        "generated_at": utc_stamp(generated_at),
-        "communities": [record.report_fields() for record in records],
-    }
+def report_json(
+    records: Sequence[CheckRecord], generated_at: dt.datetime, verdict: Verdict | None = None
+) -> str:
+    data: dict[str, object] = {"generated_at": utc_stamp(generated_at)}
+    if verdict and verdict.inconclusive:  # a conclusive run's report is exactly DESIGN.md's
+        data["inconclusive"] = True
+        data["reason"] = verdict.reason
+    data["communities"] = [record.report_fields() for record in records]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -40,7 +44,10 @@ def counts(records: Iterable[CheckRecord], field: str, order: Sequence[str]) -> 
 
 
 def summary_markdown(
-    records: Sequence[CheckRecord], started: dt.datetime, finished: dt.datetime
+    records: Sequence[CheckRecord],
+    started: dt.datetime,
+    finished: dt.datetime,
+    verdict: Verdict | None = None,
 ) -> str:
     seconds = int((finished - started).total_seconds())
     lines = [
@@ -49,6 +56,11 @@ def summary_markdown(
         f"Checked {len(records)} communities at {utc_stamp(started)} "
         f"in {seconds // 60} min {seconds % 60} s.",
         "",
+        *(
+            [f"**Inconclusive run**: {verdict.reason}.", ""]
+            if verdict and verdict.inconclusive
+            else []
+        ),
         *_table("Link status", counts(records, "link_status", LINK_STATUSES)),
         *_table("Outcome of this run", counts(records, "outcome", OUTCOMES)),
         *_table("Activity", counts(records, "activity", ACTIVITY_LEVELS)),

@@ -4,6 +4,10 @@ Entries are grouped by host name, the hosts put in order, and the entries dealt 
 host's first entry, then every host's second, ... (see workers.py for who checks them).
 Results flow back to the calling thread, which alone updates the state, reports progress and
 saves checkpoints; if the run is interrupted, what was checked so far is kept.
+
+Whether the run was conclusive (verdict.py) is known only at its end, so checkpoints hold back
+the strikes of network failures (their entries keep their standing) until then; an
+inconclusive run keeps every standing.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import queue
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,11 +27,13 @@ from generator.catalog.validation import Catalog, load_catalog
 from generator.checking.activity import Thresholds
 from generator.checking.archive import look_up_archives
 from generator.checking.dispatch import Job, host_of
+from generator.checking.history import kept_standing
 from generator.checking.memory import few_malloc_arenas
 from generator.checking.options import CheckOptions
 from generator.checking.report import report_json, summary_markdown, write_text
 from generator.checking.sitemaps import page_prefix
 from generator.checking.statefile import save_state
+from generator.checking.verdict import Verdict, judge_run
 from generator.checking.workers import (
     Crash,
     EntryRunner,
@@ -39,17 +45,21 @@ from generator.checking.workers import (
     process_count,
 )
 from generator.errors import CheckError
+from generator.outcomes import NETWORK_OUTCOMES
 from generator.sharding import Shard
 from generator.state import (
     CheckRecord,
     CheckState,
     FeedCache,
     RecordTexts,
+    RunNote,
     default_state_path,
     read_state,
 )
 
 POLL_SECONDS = 0.2
+# Seconds a worker process gets to end by itself after a complete run.
+WORKER_GRACE = 5.0
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,13 @@ class CheckRun:
     state_path: Path
     report_path: Path | None
     summary_path: Path | None
+    verdict: Verdict = field(default_factory=lambda: Verdict(0, 0))
+    problems: tuple[str, ...] = ()
+    """Records of the state file that could not be read (kept as they were)."""
+
+    @property
+    def inconclusive(self) -> bool:
+        return self.verdict.inconclusive
 
 
 class UnknownSlugError(CheckError):
@@ -111,14 +128,30 @@ def check_communities(
     run.shard = (shard.index, shard.count) if shard else None
     if not only:
         run.forget_all_but({entry.slug for entry in catalog.entries})
-    records = run.execute(entries)
+    records, verdict = run.execute(entries)
     records = run.revised(records, look_up_archives(records, run.options, started.date()))
     finished = (clock or _now)()
     if report_path is not None:
-        write_text(report_path, report_json(records, finished), "report")
+        write_text(report_path, report_json(records, finished, verdict), "report")
     if summary_path is not None:
-        write_text(summary_path, summary_markdown(records, started, finished), "summary")
-    return CheckRun(tuple(records), started, finished, path, report_path, summary_path)
+        summary = summary_markdown(records, started, finished, verdict)
+        write_text(summary_path, summary, "summary")
+    return CheckRun(
+        tuple(records),
+        started,
+        finished,
+        path,
+        report_path,
+        summary_path,
+        verdict,
+        previous.problems,
+    )
+
+
+def shifted_clock(now: dt.datetime) -> Callable[[], dt.datetime]:
+    """A clock that starts at `now` (`check --now`) and runs at the real pace."""
+    offset = now - _now()
+    return lambda: _now() + offset
 
 
 def select_entries(catalog: Catalog, only: Sequence[str]) -> list[Entry]:
@@ -151,6 +184,10 @@ class _Run:
         self.options = options
         self.previous = dict(previous.records)
         self.records = dict(previous.records)
+        self.unreadable = dict(previous.unreadable)
+        self.fresh: dict[str, CheckRecord] = {}
+        """This run's records as checked, strikes and all (`records` holds back some)."""
+        self.last_run = previous.last_run
         self.texts: RecordTexts = {}
         self.state_path = state_path
         self.started = started
@@ -160,19 +197,24 @@ class _Run:
     def forget_all_but(self, slugs: set[str]) -> None:
         """Drop the records of entries that no longer exist."""
         self.records = {slug: r for slug, r in self.records.items() if slug in slugs}
+        self.unreadable = {slug: r for slug, r in self.unreadable.items() if slug in slugs}
 
-    def execute(self, entries: Sequence[Entry]) -> list[CheckRecord]:
+    def execute(self, entries: Sequence[Entry]) -> tuple[list[CheckRecord], Verdict]:
         lanes = self._lanes(entries)
         plan = self._plan(entries)
         processes = process_count(self.options, len(lanes))
+        complete = False
         try:
             if processes == 1:
-                checked = self._in_threads(plan, lanes, len(entries))
+                self._in_threads(plan, lanes, len(entries))
             else:
-                checked = self._in_processes(plan, lanes, len(entries), processes)
+                self._in_processes(plan, lanes, len(entries), processes)
+            complete = True
         finally:
+            verdict = self._conclude(complete)
             self._save()
-        return sorted(checked, key=lambda record: record.slug)
+        checked = [self.records[slug] for slug in sorted(self.fresh)]
+        return checked, verdict
 
     def revised(
         self, records: list[CheckRecord], revisions: list[CheckRecord]
@@ -185,24 +227,36 @@ class _Run:
         self._save()
         return [by_slug.get(record.slug, record) for record in records]
 
-    def _in_threads(self, plan: Plan, lanes: list[Lane], total: int) -> list[CheckRecord]:
+    def _conclude(self, complete: bool) -> Verdict:
+        """Settle the strikes held back during the run, or keep every standing."""
+        verdict = judge_run(self.fresh.values())
+        if verdict.inconclusive:
+            for slug, record in self.fresh.items():
+                self.records[slug] = kept_standing(self.previous.get(slug), record)
+        elif complete or verdict.settled:
+            self.records.update(self.fresh)
+        if complete:
+            self.last_run = RunNote(self.started, verdict.inconclusive, verdict.reason)
+        return verdict
+
+    def _in_threads(self, plan: Plan, lanes: list[Lane], total: int) -> None:
         runner = EntryRunner(plan, self.options.concurrency)
         results: queue.Queue[Result] = queue.Queue()
         runner.start(self._order(lanes), results.put)
         try:
-            return self._collect(total, results, runner.alive)
+            self._collect(total, results, runner.alive)
         finally:
             runner.close()
 
-    def _in_processes(
-        self, plan: Plan, lanes: list[Lane], total: int, processes: int
-    ) -> list[CheckRecord]:
+    def _in_processes(self, plan: Plan, lanes: list[Lane], total: int, processes: int) -> None:
         pool = ProcessPool(plan, [self._order(share) for share in deal(lanes, processes)])
+        grace = 0.0
         try:
             pool.start()
-            return self._collect(total, pool.results, pool.alive)
+            self._collect(total, pool.results, pool.alive)
+            grace = WORKER_GRACE  # they are only flushing their last words now
         finally:
-            pool.close()
+            pool.close(grace)
 
     def _plan(self, entries: Sequence[Entry]) -> Plan:
         options = self.options
@@ -216,36 +270,47 @@ class _Run:
             thresholds=Thresholds(options.active_days, options.dormant_days),
         )
 
-    def _collect(self, total: int, results: Any, alive: Callable[[], bool]) -> list[CheckRecord]:
-        checked: list[CheckRecord] = []
+    def _collect(self, total: int, results: Any, alive: Callable[[], bool]) -> None:
         outcomes: Counter[str] = Counter()
         saved_at = time.monotonic()
-        while len(checked) < total:
+        while len(self.fresh) < total:
+            # Asked before waiting: whatever a sender put before it ended is then in the
+            # queue, so an empty wait after "not alive" really means nothing more will come.
+            may_send = alive()
             try:
                 item = results.get(timeout=POLL_SECONDS)
             except queue.Empty:
-                if not alive():
+                if not may_send:
                     raise CheckError("the check stopped before every entry was checked") from None
                 continue
             if isinstance(item, Crash):
                 raise CheckError(f"internal error while checking {item.slug}: {item.error}")
             if isinstance(item, CheckRecord):
-                checked.append(item)
-                self._received(item, len(checked), total, outcomes)
+                self._received(item, total, outcomes)
                 if time.monotonic() - saved_at >= self.options.checkpoint_seconds:
                     self._save()
                     saved_at = time.monotonic()
-        return checked
 
-    def _received(self, record: CheckRecord, done: int, total: int, outcomes: Counter[str]) -> None:
-        self.records[record.slug] = record
+    def _received(self, record: CheckRecord, total: int, outcomes: Counter[str]) -> None:
+        self.fresh[record.slug] = record
+        self.unreadable.pop(record.slug, None)  # replaced by a record that can be read
+        held = record.outcome in NETWORK_OUTCOMES
+        previous = self.previous.get(record.slug)
+        self.records[record.slug] = kept_standing(previous, record) if held else record
         outcomes[record.outcome] += 1
         if self.on_progress is not None:
-            self.on_progress(Progress(done, total, dict(outcomes), record))
+            self.on_progress(Progress(len(self.fresh), total, dict(outcomes), record))
 
     def _save(self) -> None:
         options = self.options
-        state = CheckState(self.records, options.active_days, options.dormant_days, self.shard)
+        state = CheckState(
+            self.records,
+            options.active_days,
+            options.dormant_days,
+            self.shard,
+            last_run=self.last_run,
+            unreadable=self.unreadable,
+        )
         save_state(self.state_path, state, self.texts)
 
     def _order(self, lanes: Sequence[Lane]) -> list[Job]:

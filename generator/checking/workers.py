@@ -12,14 +12,17 @@ process through `SharedTurns`. Results go back to the caller through a queue.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import gc
 import multiprocessing
 import os
 import pickle
 import queue
-import tempfile
+import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
@@ -31,7 +34,7 @@ from generator.checking.dispatch import HostQueue, Job
 from generator.checking.domains import offsite
 from generator.checking.fetch import Fetcher
 from generator.checking.history import advance
-from generator.checking.hosts import BUCKETS, HostGate, SharedTurns
+from generator.checking.hosts import BUCKETS, HostGate, LockFile, SharedTurns
 from generator.checking.learning import learn
 from generator.checking.links import visit
 from generator.checking.network import Network, Resolver, Watchdog
@@ -56,6 +59,8 @@ CALLER_SHARE = 0.9
 GC_THRESHOLD = 20_000
 # Below this many hosts a second process costs more than it saves.
 HOSTS_PER_PROCESS = 100
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+PARENT_POLL = 0.2
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,7 @@ class EntryRunner:
             plan.previous.get(job.slug),
             job.url,
             link.outcome,
-            self.today,
+            plan.started,
             plan.options.dead_after,
         )
         return CheckRecord(
@@ -187,6 +192,7 @@ class EntryRunner:
             detail=link.detail,
             failing_runs=standing.failing_runs,
             failing_since=standing.failing_since,
+            struck_at=standing.struck_at,
             history=standing.history,
             feeds=self._feeds_used(job.feeds, link.page.feeds),
             learned=learn(plan.previous.get(job.slug), job.url, standing.link_status, link),
@@ -213,8 +219,7 @@ class ProcessPool:
         self._context = _context()
         self.results: queue.Queue[Result] = queue.Queue()
         self._remote: Any = self._context.Queue()
-        handle, self._lock_path = tempfile.mkstemp(prefix="biglist-check-", suffix=".locks")
-        os.close(handle)
+        self._lock_file = LockFile.create()
         self._times = self._context.Array("d", BUCKETS, lock=False)
         slots = split(plan.options.concurrency, len(shares))
         self._plan, self._shares, self._slots = plan, shares, slots[0]
@@ -228,9 +233,10 @@ class ProcessPool:
                     # never touches (so never copies) the pages of this process's catalog.
                     pickle.dumps(list(share)),
                     count,
-                    self._lock_path,
+                    self._lock_file,
                     self._times,
                     self._remote,
+                    os.getpid(),
                 ),
                 daemon=True,
                 name=f"check-worker-{index}",
@@ -248,7 +254,7 @@ class ProcessPool:
         for process in self._processes:
             process.start()
         self._pump.start()
-        turns = SharedTurns(self._lock_path, self._times)
+        turns = SharedTurns(self._lock_file, self._times)
         self._runner = EntryRunner(self._plan, self._slots, turns)
         self._runner.start(self._shares[0], self.results.put)
 
@@ -257,19 +263,23 @@ class ProcessPool:
         here = self._runner is not None and self._runner.alive()
         return here or self._pump.is_alive()
 
-    def close(self) -> None:
+    def close(self, grace: float = 0.0) -> None:
+        """Stop everything; worker processes get `grace` seconds to end on their own (after
+        a complete run they are only flushing their last results)."""
         self._closed.set()
         if self._runner is not None:
             self._runner.close()
+        deadline = time.monotonic() + grace
         for process in self._processes:
+            process.join(timeout=max(0.0, deadline - time.monotonic()))
             if process.is_alive():
-                process.terminate()
+                process.terminate()  # a worker dies of SIGTERM silently (see _become_worker)
         for process in self._processes:
             process.join(timeout=5)
         self._pump.join(timeout=5)
         self._remote.close()
         self._remote.cancel_join_thread()
-        os.unlink(self._lock_path)
+        self._lock_file.close()
 
     def _relay(self) -> None:
         """Move the worker processes' results to `results` (unpickled here, off the caller),
@@ -317,17 +327,51 @@ def _worker(
     plan: Plan,
     jobs: bytes,
     concurrency: int,
-    lock_path: str,
+    lock_file: LockFile,
     times: Any,
     results: Any,
+    parent: int,
 ) -> None:
     """A worker process: check its entries with threads, then say Done."""
-    runner = EntryRunner(plan, concurrency, SharedTurns(lock_path, times))
+    _become_worker(parent)
+    runner = EntryRunner(plan, concurrency, SharedTurns(lock_file, times))
     try:
         runner.start(pickle.loads(jobs), results.put)
         runner.join()
-    except KeyboardInterrupt:
-        return  # the parent saves what it received
     finally:
         runner.close()
     results.put(Done())
+
+
+def _become_worker(parent: int) -> None:
+    """Leave signals to the parent, and never outlive it.
+
+    Ctrl-C reaches the whole process group and a CI timeout the parent: the parent alone
+    decides, saves what came back and ends its workers (SIGTERM, which must simply kill them,
+    not run a handler inherited from the parent's CLI). When the parent dies without that
+    (kill -9), the kernel kills the worker at once (Linux), or a watcher thread does within
+    a fraction of a second (elsewhere).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if not _die_with_parent():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it died before the watch began
+        os._exit(1)
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux to SIGKILL this process when its parent ends; False where that is not on."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)

@@ -143,7 +143,7 @@ def render_docs(
     reports = report_pages(
         build_stats(site, vocabularies, markup_environment()),
         build_changes(site),
-        build_health(site.communities),
+        build_health(site.communities, site.last_run),
         api_doc(vocabularies),
     )
     pages = [*site_pages(site, site_url, repository), *reports]

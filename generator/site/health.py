@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from generator.state import CheckRecord, format_date
+from generator.state import CheckRecord, RunNote, format_date
 from generator.site.status import OUTCOME_WORDS, activity_sentence, failing_since
 from generator.site.views import CommunityView
 
@@ -38,6 +38,8 @@ class HealthView:
     checked: int
     last_check: dt.date | None
     sections: list[HealthSection]
+    inconclusive: RunNote | None = None
+    """The latest run, when it was inconclusive: its results changed no standing."""
 
 
 def _failure_detail(record: CheckRecord) -> str:
@@ -131,7 +133,8 @@ SECTIONS = (
 )
 
 
-def build_health(views: Sequence[CommunityView]) -> HealthView:
+def build_health(views: Sequence[CommunityView], last_run: RunNote | None = None) -> HealthView:
     checked = [view.status.checked_on for view in views if view.status.checked_on]
     sections = [spec.section(views) for spec in SECTIONS]
-    return HealthView(len(views), len(checked), max(checked, default=None), sections)
+    inconclusive = last_run if last_run is not None and last_run.inconclusive else None
+    return HealthView(len(views), len(checked), max(checked, default=None), sections, inconclusive)

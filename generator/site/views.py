@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from generator.catalog.models import VOCABULARY_FIELDS, Community, Entry, Term
 from generator.catalog.slugs import slugify
-from generator.state import CheckState
+from generator.state import CheckState, RunNote
 from generator.site.status import ACTIVITY_TERMS, UNCHECKED, StatusView, status_for
 from generator.catalog.validation import Catalog
 
@@ -128,6 +128,8 @@ class SiteView:
     featured: list[CommunityView]
     facets: list[FacetGroup]
     sponsors: list[SponsorPage]
+    last_run: RunNote | None = None
+    """How the checker's latest run went (an inconclusive one is shown on the health page)."""
 
     @property
     def facet_pages(self) -> Iterable[FacetPage]:
@@ -145,6 +147,7 @@ def build_site_view(catalog: Catalog, state: CheckState | None = None) -> SiteVi
         featured=[view for view in views if view.community.featured],
         facets=_facet_groups(views, catalog),
         sponsors=_sponsor_pages(views, sponsor_paths),
+        last_run=state.last_run,
     )
 
 

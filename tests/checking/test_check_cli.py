@@ -113,3 +113,29 @@ def test_an_unwritable_report_exits_1(tmp_path: Path, web: Web) -> None:
     code, _, err = run_check("--data", str(data), "--allow-private", "--report", str(report))
     assert code == 1
     assert "Error: cannot write the report" in err
+
+
+def test_a_malformed_state_file_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    data = make_data(tmp_path, {})
+    for text in ('{"version": 1, "communities": {}, "thresholds": []}', "[" * 200_000):
+        (data / "check-state.json").write_text(text)
+        code, _, err = run_check("--data", str(data))
+        assert code == 1
+        assert err.startswith("Error: ") and "check-state.json" in err
+        assert "Traceback" not in err and "unexpected" not in err
+
+
+def test_an_unreadable_record_is_kept_and_reported(tmp_path: Path, web: Web) -> None:
+    site = web.host().route("/", Reply(200, html()))
+    data = make_data(tmp_path, {"a": entry(site.url()), "b": entry(site.url("/b"))})
+    state = data / "check-state.json"
+    run_check("--data", str(data), "--allow-private")
+    raw = json.loads(state.read_text())
+    raw["communities"]["b"]["url"] = 42
+    state.write_text(json.dumps(raw))
+    code, _, err = run_check("--data", str(data), "--allow-private", "--only", "a")
+    assert code == 0
+    assert "Warning: " in err and "communities.b: 'url' must be a non-empty string" in err
+    assert json.loads(state.read_text())["communities"]["b"]["url"] == 42
+    run_check("--data", str(data), "--allow-private", "--only", "b")  # checked again: replaced
+    assert json.loads(state.read_text())["communities"]["b"]["url"] == site.url("/b")

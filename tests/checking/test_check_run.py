@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,17 @@ from generator.checking.run import CheckRun
 from generator.errors import CheckError, DataError
 from generator.state import load_check_state, read_state
 
+FIRST_NIGHT = dt.datetime.now(dt.UTC).replace(hour=3, minute=0) - dt.timedelta(days=30)
+
 
 def check(data: Path, options: CheckOptions | None = None, **kwargs: Any) -> CheckRun:
     return check_communities(data, options=options or quick(), **kwargs)
+
+
+def nightly(data: Path, night: int, **kwargs: Any) -> CheckRun:
+    """A run on the given night (a day after the one before, as the nightly job runs)."""
+    moment = FIRST_NIGHT + dt.timedelta(days=night)
+    return check(data, clock=lambda: moment, **kwargs)
 
 
 def test_a_run_writes_every_entry_to_the_state(tmp_path: Path, web: Web) -> None:
@@ -34,7 +43,7 @@ def test_a_run_writes_every_entry_to_the_state(tmp_path: Path, web: Web) -> None
 def test_three_failing_runs_make_a_dead_link(tmp_path: Path, web: Web) -> None:
     site = web.host().route("/", Reply(404, "gone"))
     data = make_data(tmp_path, {"gone": entry(site.url())})
-    statuses = [check(data).records[0].link_status for _ in range(3)]
+    statuses = [nightly(data, night).records[0].link_status for night in range(3)]
     assert statuses == ["failing", "failing", "dead"]
     record = load_check_state(data / "check-state.json")["gone"]
     assert record.failing_runs == 3 and len(record.history) == 1
@@ -44,7 +53,7 @@ def test_a_success_resets_the_count(tmp_path: Path, web: Web) -> None:
     answers = iter([404, 404, 200, 404, 404])
     site = web.host().route("/", lambda seen: Reply(next(answers), html()))
     data = make_data(tmp_path, {"flaky": entry(site.url())})
-    statuses = [check(data).records[0].link_status for _ in range(5)]
+    statuses = [nightly(data, night).records[0].link_status for night in range(5)]
     assert statuses == ["failing", "failing", "ok", "failing", "failing"]
     history = load_check_state(data / "check-state.json")["flaky"].history
     assert [segment.outcome for segment in history] == ["not_found", "ok", "not_found"]
@@ -63,7 +72,7 @@ def test_rate_limits_keep_the_standing(tmp_path: Path, web: Web) -> None:
     )
     site = web.host().route("/", lambda seen: next(answers))
     data = make_data(tmp_path, {"busy": entry(site.url())})
-    runs = [check(data).records[0] for _ in range(6)]
+    runs = [nightly(data, night).records[0] for night in range(6)]
     assert [r.outcome for r in runs] == [
         "ok",
         "rate_limited",

@@ -67,21 +67,59 @@ def test_records_round_trip(tmp_path: Path) -> None:
     assert load_check_state(path) == {"acme": original}
 
 
-def test_damaged_records_are_skipped_not_fatal(tmp_path: Path) -> None:
+def test_damaged_records_are_kept_as_they_were_and_reported(tmp_path: Path) -> None:
     good = json.loads(state_to_json(CheckState({"acme": record()})))
-    good["communities"]["broken"] = {"url": 7}
+    broken = {**good["communities"]["acme"], "url": 7}
+    good["communities"]["broken"] = broken
     good["communities"]["odd"] = "not a record"
+    good["communities"]["bad-history"] = {**good["communities"]["acme"], "history": [1]}
     path = tmp_path / "state.json"
     path.write_text(json.dumps(good))
-    assert set(load_check_state(path)) == {"acme"}
+    state = read_state(path)
+    assert set(state.records) == {"acme"}
+    assert state.unreadable == {
+        "broken": broken,
+        "odd": "not a record",
+        "bad-history": good["communities"]["bad-history"],
+    }
+    assert sorted(state.problems) == [
+        f"{path}: communities.bad-history: 'history' holds a number 1 where a segment belongs; "
+        "record kept as it was",
+        f"{path}: communities.broken: 'url' must be a non-empty string, not a number 7; "
+        "record kept as it was",
+        f'{path}: communities.odd: not a record but a string "not a record"; record kept as it was',
+    ]
+    path.write_text(state_to_json(state))  # written back unchanged
+    assert json.loads(path.read_text())["communities"]["broken"] == broken
 
 
-@pytest.mark.parametrize("text", ["[]", '{"version": 99, "communities": {}}', "\x00"])
-def test_unusable_files_are_state_errors(tmp_path: Path, text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[]", "not a check state file"),
+        ('{"version": 99, "communities": {}}', "unsupported state version 99"),
+        ("\x00", "cannot read the check state"),
+        ('{"version": 1, "communities": {}, "thresholds": [30, 180]}', "'thresholds' must be"),
+        ('{"version": 1, "communities": {}, "thresholds": "30"}', "'thresholds' must be"),
+        (
+            '{"version": 1, "communities": {}, "thresholds": {"active_days": "x"}}',
+            "'thresholds.active_days' must be a positive whole number",
+        ),
+        ('{"version": 1, "communities": {}, "checked_at": 5}', "'checked_at' must be a string"),
+        ('{"version": 1, "communities": {}, "last_run": []}', "'last_run' must be a mapping"),
+        ('{"version": 1, "communities": []}', "no 'communities' mapping"),
+        ("[" * 200_000 + "]" * 200_000, "nested too deeply"),
+        ('{"communities": {"a": ' * 100_000 + "}" * 100_000, "cannot read"),
+    ],
+)
+def test_unusable_files_are_state_errors_naming_the_file(
+    tmp_path: Path, text: str, message: str
+) -> None:
     path = tmp_path / "state.json"
     path.write_text(text)
-    with pytest.raises(StateError):
+    with pytest.raises(StateError, match="state\\.json") as raised:
         read_state(path)
+    assert message in str(raised.value)
 
 
 def test_activity_phrases() -> None:
@@ -129,7 +167,7 @@ def test_classify_activity_matches_the_checker() -> None:
 
 
 def test_failing_since_is_kept_across_failing_runs() -> None:
-    first = advance(None, "u", "timeout", TODAY, 3)
+    first = advance(None, "u", "timeout", NOW - dt.timedelta(days=1), 3)
     earlier = record(
         link_status=first.link_status,
         failing_runs=first.failing_runs,
@@ -137,7 +175,7 @@ def test_failing_since_is_kept_across_failing_runs() -> None:
         url="u",
         outcome="timeout",
     )
-    second = advance(earlier, "u", "server_error", TODAY, 3)
+    second = advance(earlier, "u", "server_error", NOW + dt.timedelta(days=1), 3)
     assert (second.link_status, second.failing_runs, second.failing_since) == (
         "failing",
         2,
