@@ -98,7 +98,9 @@ def _merged_note(states: Sequence[CheckState]) -> RunNote | None:
     """The night was inconclusive if any shard's run was (its hosts kept their standing)."""
     notes = [state.last_run for state in states if state.last_run is not None]
     inconclusive = [note for note in notes if note.inconclusive]
-    return (inconclusive or sorted(notes, key=lambda note: note.at)[-1:] or [None])[0]
+    if inconclusive:
+        return inconclusive[0]
+    return max(notes, key=lambda note: note.at, default=None)
 
 
 def _shard_count(states: Sequence[CheckState]) -> int:

@@ -291,3 +291,31 @@ def test_the_submission_label_matches_the_issue_form() -> None:
     form = yaml.safe_load((REPO / ".github/ISSUE_TEMPLATE/add-community.yml").read_text("utf-8"))
     assert form["labels"] == ["add-community"]
     assert "'add-community'" in load("submission.yml")["jobs"]["import"]["if"]
+
+
+def test_an_inconclusive_nightly_check_goes_red_and_commits_nothing(tmp_path: Path) -> None:
+    """Run the check step's own shell with a stand-in `biglist` that exits 3."""
+    workflow = load("nightly.yml")
+    step = next(
+        s for s in workflow["jobs"]["check"]["steps"] if "biglist check" in s.get("run", "")
+    )
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "biglist"
+    fake.write_text('#!/bin/sh\necho "**Inconclusive run**" > "$RUNNER_TEMP/health.md"\nexit 3\n')
+    fake.chmod(0o755)
+    summary = tmp_path / "summary.md"
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "SHARD": "1/1",
+    }
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], env=env, capture_output=True,
+                            text=True, check=False)  # fmt: skip
+    assert result.returncode == 3
+    assert "::error title=Inconclusive check::" in result.stdout
+    assert "Inconclusive run" in summary.read_text()
+    # Nothing downstream runs: the merge, commit and build job needs every shard to succeed.
+    assert "needs.check.result == 'success'" in workflow["jobs"]["build"]["if"]
+    assert workflow["jobs"]["build"]["needs"] == ["plan", "check"]
