@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from generator.errors import BigListError, DataError
+from generator.errors import BigListError, DataError, shown
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -155,7 +155,7 @@ def _ask(field: Any, problems: list[Any]) -> str:
     from generator.submitting.scaffold import choice_answer
 
     for problem in problems:
-        click.echo(f"  {problem.message}", err=True)
+        click.echo(f"  {shown(problem.message)}", err=True)
     if field.options and not problems:
         for number, option in enumerate(field.options, 1):
             click.echo(f"  {number}. {option.label}", err=True)
@@ -405,7 +405,8 @@ def run(action: Callable[[], T]) -> T:
     except DataError as error:
         report_problems(error)
     except BigListError as error:
-        click.echo(f"Error: {error}", err=True)
+        # Our messages may span lines; what they echo may not split, colour or forge one.
+        click.echo("Error: " + "\n".join(map(shown, str(error).split("\n"))), err=True)
     sys.exit(1)
 
 

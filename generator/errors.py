@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +30,32 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        path = shown(self.path)
+        # A line that starts with `::` is a GitHub Actions workflow command.
+        path = f"./{path}" if path.startswith(":") else path
+        return f"{path}:{self.line}: {shown(self.field)}: {shown(self.message)}"
+
+
+# Characters that could split an output line, colour or move a terminal, or reorder what a
+# reader sees: controls (C0, DEL, C1), format characters (zero-width, bidi controls), line and
+# paragraph separators, surrogates and the U+FFFE/U+FFFF noncharacters.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_MAYBE_UNSAFE = re.compile("[^\x20-\x7e]")
+
+
+def shown(text: str) -> str:
+    """`text` safe to print on one line: every unsafe character escaped as `\\n`, `\\x1b`, ...
+
+    Anything contributed that a message echoes (a key, a value, a file name) goes through
+    this, so no output line can be split, colour a terminal or forge a CI command."""
+    return _MAYBE_UNSAFE.sub(_escaped, text)
+
+
+def _escaped(found: re.Match[str]) -> str:
+    char = found.group(0)
+    if unicodedata.category(char) not in _UNSAFE_CATEGORIES and char not in "\ufffe\uffff":
+        return char
+    return char.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def display_path(path: Path) -> str:

@@ -116,7 +116,7 @@ def test_table_rows_are_not_broken(hostile_site: Path) -> None:
         ("url", "data:text/html,<b>x</b>", "URL must start with http:// or https://"),
         ("url", "https://evil.test/ x", "must not contain spaces"),
         ("sources", ["JAVASCRIPT:alert(1)"], "URL must start with http:// or https://"),
-        ("name", "x" * 5000, "String should have at most 100 characters"),
+        ("name", "x" * 5000, "must be at most 100 characters"),
         ("sponsor", "Acme\nInc", "must be a single line"),
     ],
 )

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from generator.catalog.validation import load_catalog
@@ -25,6 +26,9 @@ SUBMISSIONS = REPO / "tests" / "fixtures" / "submissions"
 TODAY = dt.date(2026, 11, 25)
 PROBLEM_LINE = re.compile(r"^[^:\n]+:\d+: [A-Za-z0-9_.-]+: \S.*$")
 KEPT_ENTRIES = ("sophos-community.yml", "jamf-nation.yml")
+INDUSTRY_LABELS = "; ".join(
+    term["label"] for term in yaml.safe_load((REPO / "data/industries.yml").read_text("utf-8"))
+)
 
 
 @pytest.fixture
@@ -58,8 +62,15 @@ def run_import(*args: str) -> tuple[int, list[str]]:
     return result.exit_code, result.output.splitlines()
 
 
+SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=\S+/community\.schema\.json\n")
+
+
 def entry_text(workdir: Path, slug: str) -> str:
-    return (workdir / "data" / "communities" / f"{slug}.yml").read_text("utf-8")
+    """A written entry without its first line, which points editors at the schema."""
+    text = (workdir / "data" / "communities" / f"{slug}.yml").read_text("utf-8")
+    found = SCHEMA_LINE.match(text)
+    assert found, text
+    return text[found.end() :]
 
 
 # --- GitHub issue-form bodies -------------------------------------------------------------
@@ -171,7 +182,8 @@ def test_hostile_issue_gets_one_message_per_problem_and_changes_nothing(workdir:
     assert "URL must start with http:// or https://" in problems[1]
     assert "unknown value 'Blockchain'" in problems[4]
     assert "URL must not contain a user name or password" in problems[9]
-    assert all(len(line) < 300 for line in problems), "a giant field must not be echoed back"
+    echoed = [line.split(" (choose from: ")[0] for line in problems]  # our choices, not theirs
+    assert all(len(line) < 300 for line in echoed), "a giant field must not be echoed back"
     assert output[-1] == "0 of 1 submission written; 1 refused."
     assert snapshot(workdir / "data") == before
 
@@ -202,7 +214,10 @@ def test_a_section_answered_twice_is_refused(workdir: Path) -> None:
     (workdir / "twice.md").write_text(body + "\n### URL\n\nhttps://elsewhere.example\n", "utf-8")
     code, output = run_import("twice.md")
     assert code == 1
-    assert output[0].startswith("twice.md:67: url: answered twice (first under the heading on")
+    assert any(
+        line.startswith("twice.md:67: url: answered twice (first under the heading on")
+        for line in output
+    ), output
 
 
 def test_a_skipped_required_field_is_reported_on_its_line(workdir: Path) -> None:
@@ -226,12 +241,12 @@ def test_google_forms_export_writes_valid_rows_and_reports_the_rest(workdir: Pat
     ]
     assert [str(problem) for problem in report.problems] == [
         "export-google.csv:5: url: duplicate: same URL as the submission at export-google.csv:2",
-        "export-google.csv:7: industry: unknown value 'Import/export' "
-        "(the 24 choices are in data/industries.yml)",
+        "export-google.csv:7: industry: unknown value 'Import/export' (choose from: "
+        f"{INDUSTRY_LABELS})",
         "export-google.csv:7: access: unknown value 'Everyone' "
         "(choose from: Public; Gated; Hybrid; By invitation)",
         "export-google.csv:7: founded: must be a year from 1970 to 2026",
-        "export-google.csv:7: big_list.0: Input should be 2011, 2014 or 2016",
+        "export-google.csv:7: big_list.0: must be one of 2011, 2014 or 2016",
     ]
     assert report.refused == 2
     fabrikam = entry_text(workdir, "fabrikam-makers-hub")
@@ -265,7 +280,8 @@ def test_an_unknown_column_refuses_the_whole_file(workdir: Path) -> None:
     before = snapshot(workdir / "data")
     code, output = run_import("unknown-column.csv")
     assert code == 1
-    assert output[0].startswith("unknown-column.csv:1: -: unknown column 'Email Address'")
+    assert output[0].startswith("unknown-column.csv:1: -: unknown column 'Favourite colour'")
+    assert len(output) == 2, "named once, not once per row"
     assert snapshot(workdir / "data") == before
 
 

@@ -40,7 +40,7 @@ def new(*args: str, input: str | None = None) -> tuple[int, str]:
 def test_flags_write_a_valid_entry_and_print_its_path(workdir: Path) -> None:
     code, output = new(
         "--name", "Fabrikam Admins",
-        "--url", "admins.fabrikam.example",
+        "--url", "https://admins.fabrikam.example",
         "--sponsor", "Fabrikam",
         "--type", "Customer support", "--type", "developer",
         "--industry", "Software",
@@ -51,6 +51,8 @@ def test_flags_write_a_valid_entry_and_print_its_path(workdir: Path) -> None:
     assert (code, output) == (0, "data/communities/fabrikam-admins.yml\n")
     text = (workdir / "data/communities/fabrikam-admins.yml").read_text("utf-8")
     assert text == (
+        "# yaml-language-server: $schema="
+        "https://biglist-b2b.github.io/biglist/schema/community.schema.json\n"
         "name: Fabrikam Admins\n"
         "url: https://admins.fabrikam.example\n"
         "sponsor: Fabrikam\n"
@@ -126,7 +128,8 @@ def test_an_existing_file_name_is_never_overwritten(workdir: Path) -> None:
 def test_dry_run_prints_the_entry_and_writes_nothing(workdir: Path) -> None:
     code, output = new("--name", "Acme Hub", "--url", "https://hub.acme.example/", "--dry-run")
     assert code == 0
-    assert output.startswith("name: Acme Hub\nurl: https://hub.acme.example/\n")
+    assert output.startswith("# yaml-language-server: $schema=")
+    assert "\nname: Acme Hub\nurl: https://hub.acme.example/\n" in output
     assert output.endswith("Dry run: would write data/communities/acme-hub.yml\n")
     assert not (workdir / "data/communities/acme-hub.yml").exists()
 

@@ -135,11 +135,14 @@ def test_missing_vocabulary_file_is_reported(sample_data: Path) -> None:
     ("line", "message"),
     [
         ("description: |\n  One.\n\n  Two.\n", "must be a single paragraph"),
-        ('sponsor: "a\\u202eb"\n', "control character U+202E at column 2"),
+        (
+            'sponsor: "a\\u202eb"\n',
+            "invisible formatting character U+202E (right-to-left override) at column 2",
+        ),
         ('sponsor: "a\\tb"\n', "control character U+0009 at column 2"),
-        ("audience: " + "x" * 151 + "\n", "String should have at most 150 characters"),
-        ("languages: [english]\n", "String should match pattern"),
-        ("big_list: [2012]\n", "Input should be 2011, 2014 or 2016"),
+        ("audience: " + "x" * 151 + "\n", "must be at most 150 characters (this one has 151)"),
+        ("languages: [english]\n", "must be a language code such as `en` or `pt-BR`"),
+        ("big_list: [2012]\n", "must be one of 2011, 2014 or 2016"),
         ("types: []\n", "list at least one type, or leave the field out"),
         ("types: [support, support]\n", "'support' is listed twice"),
         ("feeds: ['ftp://x.test/feed']\n", "URL must start with http:// or https://"),

@@ -75,7 +75,7 @@ def test_workers_send_back_the_lines_collisions_point_at(
     assert f"{later}:5: related.0: no entry named 'c-99' (data/communities/c-99.yml)" in found
 
 
-def _die(paths: Sequence[Path], context: ValidationContext) -> list[CheckedFile]:
+def _die(paths: Sequence[Path], context: ValidationContext, root: Path | None) -> list[CheckedFile]:
     os._exit(1)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,23 +85,93 @@ class _Refused(Exception):
         self.loc, self.line, self.message = loc, line, message
 
 
-def load_yaml_file(path: Path) -> Document:
-    """Load one YAML file into a Document; problems are recorded, never raised."""
+def load_yaml_file(path: Path, root: Path | None = None) -> Document:
+    """Load one YAML file into a Document; problems are recorded, never raised.
+
+    Only a regular file is read, and at most MAX_FILE_BYTES of it; with `root`, a symbolic
+    link must lead to a file inside that folder."""
     doc = Document(display_path(path))
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        doc.problems.append(doc.problem((), f"cannot read file: {error.strerror}"))
+        raw = read_regular_file(path, MAX_FILE_BYTES, root)
+    except UnreadableFile as refused:
+        doc.problems.append(doc.problem((), refused.message))
         return doc
     return load_yaml_bytes(raw, doc)
+
+
+class UnreadableFile(Exception):
+    """A file we will not (or cannot) read, with the reason in plain words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def read_regular_file(path: Path, limit: int, root: Path | None = None) -> bytes:
+    """The bytes of a regular file, read at most `limit` + 1 bytes at a time.
+
+    The kind of file is settled with lstat/stat before it is opened, so a FIFO or a device is
+    never opened (opening a FIFO blocks; reading /dev/zero never ends); the file is opened
+    without following a last symbolic link and without blocking, and checked again once open.
+    Raises UnreadableFile, and a file over `limit` bytes is refused as soon as that is known.
+    """
+    target = _target(path, root)
+    try:
+        descriptor = os.open(target, os.O_RDONLY | _NONBLOCK | _NOFOLLOW)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read file: {error.strerror}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        _require_regular(os.fstat(descriptor).st_mode)
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise UnreadableFile(f"file is too large (over {limit // 1024} KiB)")
+    return raw
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _target(path: Path, root: Path | None) -> str:
+    """The path to open: the file itself, or where its symbolic link leads (inside `root`)."""
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            resolved = os.path.realpath(path)
+            if root is not None and not _inside(resolved, root):
+                raise UnreadableFile("symbolic link leads outside the data folder; not read")
+            mode = os.stat(resolved).st_mode
+            path = Path(resolved)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read file: {error.strerror}") from None
+    _require_regular(mode)
+    return str(path)
+
+
+def _inside(resolved: str, root: Path) -> bool:
+    folder = os.path.realpath(root)
+    return os.path.commonpath([resolved, folder]) == folder
+
+
+def _require_regular(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise UnreadableFile(f"{kind}, not a regular file; only regular files are read")
 
 
 def load_yaml_bytes(raw: bytes, doc: Document) -> Document:
     if len(raw) > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // 1024
-        doc.problems.append(
-            doc.problem((), f"file is too large ({len(raw)} bytes; limit {limit} KiB)")
-        )
+        doc.problems.append(doc.problem((), f"file is too large (over {limit} KiB)"))
         return doc
     text = _decode(raw.removeprefix(BOM), doc)
     if text is not None:

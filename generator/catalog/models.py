@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from generator.catalog.slugs import SLUG_PATTERN
+from generator.catalog.text import unsafe_character
 from generator.catalog.urls import check_url
 
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -29,9 +30,6 @@ BIG_LIST_EDITIONS = (2011, 2014, 2016)
 FIRST_FOUNDED_YEAR = 1970
 
 _TAG = re.compile(r"<[A-Za-z!?/]")
-# Bidirectional overrides can make text read differently from what it is ("Trojan Source").
-# Control characters (Unicode category Cc) and the bidirectional overrides.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 # --- vocabularies --------------------------------------------------------------------------
@@ -113,6 +111,8 @@ def _context(info: ValidationInfo) -> ValidationContext | None:
 
 
 def _plain_text(value: str, *, one_line: bool) -> str:
+    # Checked before trimming: a control character at either end is refused, not dropped.
+    _refuse_unsafe_characters(value.replace("\n", " "))
     value = value.strip()
     if not value:
         raise ValueError("must not be blank")
@@ -122,15 +122,13 @@ def _plain_text(value: str, *, one_line: bool) -> str:
         raise ValueError("must be a single line")
     if re.search(r"\n\s*\n", value):
         raise ValueError("must be a single paragraph")
-    _refuse_control_characters(value.replace("\n", " "))
     return " ".join(value.split("\n")) if not one_line else value
 
 
-def _refuse_control_characters(value: str) -> None:
-    found = _CONTROL.search(value)
-    if found:
-        char = found.group(0)
-        raise ValueError(f"control character U+{ord(char):04X} at column {found.start() + 1}")
+def _refuse_unsafe_characters(value: str) -> None:
+    problem = unsafe_character(value)
+    if problem:
+        raise ValueError(problem)
 
 
 def one_line_text(value: str) -> str:

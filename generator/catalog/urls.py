@@ -6,9 +6,13 @@ import ipaddress
 import re
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
+from generator.catalog.text import unsafe_character
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _LABEL = r"(?!-)[a-z0-9_-]{1,63}(?<!-)"
-_HOST_LABEL = re.compile(rf"^{_LABEL}$")
+# A host name ends in a top-level domain: letters, or an internationalised `xn--` label.
+_TLD = r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
+_HOST_NAME = re.compile(rf"^(?:{_LABEL}\.)+{_TLD}$")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 _PATH = r"[^?#\s\x00-\x1f\x7f]*"
 _QUERY = r"[^#\s\x00-\x1f\x7f]+"
@@ -17,7 +21,7 @@ _FRAGMENT = r"[^\s\x00-\x1f\x7f]+"
 # a query or fragment only when not empty (splitting drops an empty one). The long way would
 # return such a URL unchanged, so it is accepted as it is, without the cost of splitting.
 _NORMAL_URL = re.compile(
-    rf"https?://(?P<host>(?:{_LABEL}\.)*{_LABEL})(?P<path>/{_PATH})?"
+    rf"https?://(?P<host>(?:{_LABEL}\.)+{_TLD})(?P<path>/{_PATH})?"
     rf"(?:\?(?P<query>{_QUERY}))?(?:#{_FRAGMENT})?"
 )
 
@@ -28,13 +32,23 @@ def check_url(value: str) -> str:
     Normalising lower-cases the scheme and host and drops a default port; the path, query and
     trailing slash stay as written because the site they point at may care.
     """
+    if not value.isascii():
+        _refuse_unsafe(value)
     if _NORMAL_URL.fullmatch(value):
         return value
     return normalised_url(value)
 
 
+def _refuse_unsafe(value: str) -> None:
+    problem = unsafe_character(value, allow_spaces=False)
+    if problem:
+        raise ValueError(f"URL must not contain spaces or invisible characters: {problem}")
+
+
 def normalised_url(value: str) -> str:
     """`check_url` the long way: split, check each part, and put the URL back together."""
+    if not value.isascii():
+        _refuse_unsafe(value)
     if _SPACE_OR_CONTROL.search(value):
         raise ValueError("URL must not contain spaces or control characters")
     parts = _split(value)
@@ -73,8 +87,8 @@ def _checked_host(parts: SplitResult) -> str:
         raise ValueError("URL must name a host")
     if _is_ip(host):
         return host
-    if not all(_HOST_LABEL.match(label) for label in _ascii_host(host).split(".")):
-        raise ValueError(f"{host!r} is not a valid host name")
+    if not _HOST_NAME.match(_ascii_host(host).lower()):
+        raise ValueError(f"{host!r} is not a valid host name (such as community.example.com)")
     return host.lower()
 
 
@@ -101,18 +115,28 @@ def _is_ip(host: str) -> bool:
     return True
 
 
+# Parameters that say where a visitor came from, not where to go: two URLs that differ only
+# by them are one address.
+_TRACKING = re.compile(
+    r"(?:utm_[a-z0-9_]*|gclid|gclsrc|dclid|gbraid|wbraid|fbclid|msclkid|yclid|twclid|ttclid"
+    r"|igshid|li_fat_id|mc_cid|mc_eid|mkt_tok|_ga|_gl|_hsenc|_hsmi|__hstc|__hssc|__hsfp"
+    r"|hsctatracking|oly_anon_id|oly_enc_id|vero_id|wickedid|ref_src)(?:=|&|$)",
+    re.IGNORECASE,
+)
+
+
 def url_key(url: str) -> str:
     """What makes two community URLs the same address.
 
-    Ignores the scheme, host case, a leading `www.`, a default port, a trailing slash and the
-    fragment: `https://www.Example.com:443/forum/` and `http://example.com/forum` are one.
+    Ignores the scheme, host case, a leading `www.`, a default port, a trailing slash, the
+    fragment and tracking parameters (`utm_*`, `gclid`, `fbclid`, ...):
+    `https://www.Example.com:443/forum/?utm_source=x#top` and `http://example.com/forum` are one.
     """
     normal = _NORMAL_URL.fullmatch(url)
     if normal is None:
         return split_url_key(url)
     host, path, query = normal.group("host", "path", "query")
-    query = f"?{query}" if query else ""
-    return f"{host.removeprefix('www.')}{(path or '').rstrip('/')}{query}"
+    return f"{host.removeprefix('www.')}{(path or '').rstrip('/')}{_kept_query(query)}"
 
 
 def split_url_key(url: str) -> str:
@@ -121,5 +145,11 @@ def split_url_key(url: str) -> str:
     host = (parts.hostname or "").lower().rstrip(".").removeprefix("www.")
     port = _port(parts)
     path = parts.path.rstrip("/")
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{_netloc(host, port)}{path}{query}"
+    return f"{_netloc(host, port)}{path}{_kept_query(parts.query)}"
+
+
+def _kept_query(query: str | None) -> str:
+    if not query:
+        return ""
+    kept = [item for item in query.split("&") if item and not _TRACKING.match(item)]
+    return f"?{'&'.join(kept)}" if kept else ""

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from generator.catalog.loading import Document, Loc, iter_entry_files, load_yaml_file
+from generator.catalog.messages import plain_message
 from generator.catalog.models import (
     Community,
     Entry,
@@ -30,6 +31,7 @@ from generator.catalog.models import (
     Vocabularies,
 )
 from generator.catalog.slugs import SLUG_PATTERN
+from generator.catalog.text import name_key
 from generator.catalog.urls import url_key
 from generator.errors import DataError, Problem, display_path
 from generator.forking import fork_is_safe
@@ -67,7 +69,7 @@ def load_catalog(data_dir: Path, today: dt.date | None = None) -> Catalog:
     context = ValidationContext(vocabularies, today or dt.date.today())
     paths = list(iter_entry_files(data_dir / "communities"))
     with _cycle_collection_paused():
-        checked = check_entry_files(paths, context)
+        checked = check_entry_files(paths, context, data_dir)
         entries = [file.entry for file in checked if file.entry]
         problems.extend(problem for file in checked for problem in file.problems)
         problems.extend(
@@ -117,15 +119,17 @@ class CheckedFile:
     problems: list[Problem]
 
 
-def check_entry_files(paths: Sequence[Path], context: ValidationContext) -> list[CheckedFile]:
+def check_entry_files(
+    paths: Sequence[Path], context: ValidationContext, root: Path | None = None
+) -> list[CheckedFile]:
     """Load and validate every file, in the order given; a long list is shared out between
-    this process and forked workers, one per core."""
+    this process and forked workers, one per core. Symbolic links must stay inside `root`."""
     workers = _worker_count(len(paths))
     if workers < 2:
-        return _check_files(paths, context)
+        return _check_files(paths, context, root)
     size = -(-len(paths) // workers)
     chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
-    return _check_in_workers(chunks, context)
+    return _check_in_workers(chunks, context, root)
 
 
 def _worker_count(files: int) -> int:
@@ -142,7 +146,7 @@ def _worker_count(files: int) -> int:
 
 
 def _check_in_workers(
-    chunks: list[Sequence[Path]], context: ValidationContext
+    chunks: list[Sequence[Path]], context: ValidationContext, root: Path | None
 ) -> list[CheckedFile]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -154,13 +158,15 @@ def _check_in_workers(
         initializer=_end_quietly_on_interrupt,
     )
     with pool:
-        futures = [pool.submit(_check_files_for_parent, chunk, context) for chunk in chunks[1:]]
-        checked = _check_files(chunks[0], context)
+        futures = [
+            pool.submit(_check_files_for_parent, chunk, context, root) for chunk in chunks[1:]
+        ]
+        checked = _check_files(chunks[0], context, root)
         for chunk, future in zip(chunks[1:], futures, strict=True):
             try:
                 checked.extend(future.result())
             except BrokenProcessPool:  # a worker died (killed, out of memory): do it here
-                checked.extend(_check_files(chunk, context))
+                checked.extend(_check_files(chunk, context, root))
     return checked
 
 
@@ -170,20 +176,24 @@ def _end_quietly_on_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _check_files(paths: Iterable[Path], context: ValidationContext) -> list[CheckedFile]:
+def _check_files(
+    paths: Iterable[Path], context: ValidationContext, root: Path | None
+) -> list[CheckedFile]:
     checked = []
     for path in paths:
-        doc = load_yaml_file(path)
+        doc = load_yaml_file(path, root)
         problems: list[Problem] = []
         checked.append(CheckedFile(doc, validate_document(doc, context, problems), problems))
     return checked
 
 
-def _check_files_for_parent(paths: Sequence[Path], context: ValidationContext) -> list[CheckedFile]:
+def _check_files_for_parent(
+    paths: Sequence[Path], context: ValidationContext, root: Path | None
+) -> list[CheckedFile]:
     # In a worker: the results travel back pickled, so drop what the parent will not read.
     return [
         CheckedFile(_lines_for_cross_entry_rules(file.doc), file.entry, file.problems)
-        for file in _check_files(paths, context)
+        for file in _check_files(paths, context, root)
     ]
 
 
@@ -204,10 +214,10 @@ def load_vocabularies(data_dir: Path, problems: list[Problem]) -> Vocabularies:
 
 
 def _load_vocabulary(path: Path, model: type[Term], problems: list[Problem]) -> dict[str, Term]:
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         problems.append(Problem(display_path(path), 1, "-", "vocabulary file not found"))
         return {}
-    doc = load_yaml_file(path)
+    doc = load_yaml_file(path, path.parent)
     problems.extend(doc.problems)
     if doc.problems:
         return {}
@@ -286,8 +296,7 @@ def _problem_from(detail: Any, doc: Document) -> Problem:
         return doc.problem(loc, "required field is missing", 1)
     if kind == "extra_forbidden":
         return doc.problem(loc, _unknown_field_message(str(loc[-1])))
-    message = str(detail["msg"]).removeprefix("Value error, ")
-    return doc.problem(loc, message)
+    return doc.problem(loc, plain_message(detail))
 
 
 def _unknown_field_message(key: str) -> str:
@@ -303,7 +312,7 @@ def _unknown_field_message(key: str) -> str:
 def cross_entry_problems(entries: list[Entry], docs: dict[str, Document]) -> list[Problem]:
     ordered = sorted(entries, key=lambda entry: entry.path)
     problems = _collisions(ordered, docs, "url", lambda e: url_key(e.community.url))
-    problems += _collisions(ordered, docs, "name", lambda e: e.community.name.casefold())
+    problems += _collisions(ordered, docs, "name", lambda e: name_key(e.community.name))
     problems += _missing_related(ordered, docs)
     return problems
 

@@ -32,3 +32,13 @@ class Submission:
     answers: dict[str, Answer]
     timestamp: Answer | None = None
     problems: tuple[Problem, ...] = field(default=())
+    day_first: bool | None = None
+    """How the export writes dates such as 01/12/2026, when its own timestamps settle it."""
+
+
+@dataclass(frozen=True)
+class SubmissionFile:
+    """Every submission a file holds, and notes about what was left out of it."""
+
+    submissions: list[Submission]
+    notes: list[Problem] = field(default_factory=list)

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from generator.errors import DataError, Problem
-from generator.submitting.answers import Answer, Submission
+from generator.submitting.answers import Answer, Submission, SubmissionFile
 from generator.submitting.forms import FormField, field_by_label, normalise_label
+from generator.submitting.normalising import date_order
 
 DELIMITERS = (",", ";", "\t")
 TIMESTAMP_HEADERS = frozenset(
@@ -42,6 +43,11 @@ TIMESTAMP_HEADERS = frozenset(
         "informazioni cronologiche",
     }
 )
+# Columns form tools add for their own bookkeeping: nothing an entry holds, so they are left
+# out, with one note saying so.
+BOOKKEEPING_HEADERS = frozenset(
+    {"email address", "email", "e-mail", "e-mail address", "score", "total score", "points"}
+)
 _SEP_LINE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)
 _PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
 
@@ -49,12 +55,13 @@ _PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
 @dataclass(frozen=True)
 class _Header:
     columns: list[FormField | None]
-    """The field of each column; None for the timestamp column."""
+    """The field of each column; None for the timestamp and bookkeeping columns."""
     timestamp: int | None
     problems: list[Problem]
+    ignored: list[str]
 
 
-def parse_csv(text: str, path: str, fields: list[FormField]) -> list[Submission] | None:
+def parse_csv(text: str, path: str, fields: list[FormField]) -> SubmissionFile | None:
     """The rows as submissions; None when the header is not the form's (not a form export)."""
     delimiter, text, offset = _delimiter(text, fields)
     rows = _rows(text, delimiter, path, offset)
@@ -67,7 +74,22 @@ def parse_csv(text: str, path: str, fields: list[FormField]) -> list[Submission]
         return None
     if header.problems:
         raise DataError(header.problems)
-    return [_submission(cells, line, header, path) for line, cells in rows if _filled(cells)]
+    filled = [(line, cells) for line, cells in rows if _filled(cells)]
+    day_first = date_order([_cell(cells, header.timestamp) for _, cells in filled])
+    submissions = [_submission(cells, line, header, path, day_first) for line, cells in filled]
+    return SubmissionFile(submissions, _ignored_note(header.ignored, path, header_line))
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def _ignored_note(ignored: list[str], path: str, line: int) -> list[Problem]:
+    if not ignored:
+        return []
+    names = ", ".join(repr(name) for name in ignored)
+    message = f"note: ignored the form tool's own column{'s' * (len(ignored) > 1)} {names}"
+    return [Problem(path, line, "-", message)]
 
 
 def _delimiter(text: str, fields: list[FormField]) -> tuple[str, str, int]:
@@ -103,11 +125,14 @@ def _header(cells: list[str], fields: list[FormField], path: str, line: int) -> 
     columns: list[FormField | None] = []
     timestamp: int | None = None
     problems: list[Problem] = []
+    ignored: list[str] = []
     for index, cell in enumerate(cells):
         name = normalise_label(cell)
         field = keyed.get(name) or keyed.get(normalise_label(_PARENTHESIS.sub("", cell)))
         if field is None and _is_timestamp(cell) and timestamp is None:
             timestamp = index
+        elif field is None and _is_bookkeeping(cell):
+            ignored.append(cell.strip())
         elif field is None:
             problems.append(_unknown_column(cell, fields, path, line))
         elif field in columns:
@@ -116,11 +141,15 @@ def _header(cells: list[str], fields: list[FormField], path: str, line: int) -> 
     if not any(columns):
         return None
     problems += _missing_columns(columns, fields, path, line)
-    return _Header(columns, timestamp, problems)
+    return _Header(columns, timestamp, problems, ignored)
 
 
 def _is_timestamp(cell: str) -> bool:
     return normalise_label(_PARENTHESIS.sub("", cell)) in TIMESTAMP_HEADERS
+
+
+def _is_bookkeeping(cell: str) -> bool:
+    return normalise_label(_PARENTHESIS.sub("", cell)) in BOOKKEEPING_HEADERS
 
 
 def _unknown_column(cell: str, fields: list[FormField], path: str, line: int) -> Problem:
@@ -145,7 +174,9 @@ def _filled(cells: list[str]) -> bool:
     return any(cell.strip() for cell in cells)
 
 
-def _submission(cells: list[str], line: int, header: _Header, path: str) -> Submission:
+def _submission(
+    cells: list[str], line: int, header: _Header, path: str, day_first: bool | None
+) -> Submission:
     problems: tuple[Problem, ...] = ()
     if len(cells) > len(header.columns):
         message = f"the row has {len(cells)} cells but the header has {len(header.columns)}"
@@ -158,7 +189,7 @@ def _submission(cells: list[str], line: int, header: _Header, path: str) -> Subm
     timestamp = None
     if header.timestamp is not None and header.timestamp < len(cells):
         timestamp = Answer(cells[header.timestamp], line, exact_lines=False)
-    return Submission(path, line, answers, timestamp, problems)
+    return Submission(path, line, answers, timestamp, problems, day_first)
 
 
 def _newlines(cell: str) -> str:

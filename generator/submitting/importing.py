@@ -12,14 +12,21 @@ from pathlib import Path
 
 from generator.catalog.loading import iter_entry_files, load_yaml_file
 from generator.catalog.models import ValidationContext
+from generator.catalog.text import name_key
 from generator.catalog.urls import check_url, url_key
 from generator.catalog.validation import ENTRY_SUFFIX, load_vocabularies
 from generator.errors import DataError, Problem, display_path
+from generator.errors import shown as escaped
 from generator.submitting.answers import Submission
 from generator.submitting.forms import FormField, form_fields
 from generator.submitting.normalising import Candidate, LabelResolver, normalise
 from generator.submitting.reading import read_submissions
-from generator.submitting.writing import entry_yaml, slug_for, verify_round_trip, write_new
+from generator.submitting.writing import (
+    entry_file_text,
+    slug_for,
+    verify_round_trip,
+    write_new,
+)
 
 
 @dataclass(frozen=True)
@@ -36,11 +43,16 @@ class ImportReport:
     imported: list[Imported] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     refused: int = 0
+    notes: list[Problem] = field(default_factory=list)
+    """What was left out on purpose (a form tool's bookkeeping columns); no refusal."""
 
     def lines(self, *, dry_run: bool = False) -> list[str]:
         """What the command shows: each file written, each problem, then a summary."""
         verb = "would write" if dry_run else "wrote"
-        shown = [f"{item.source}: {verb} {item.path} ({item.name})" for item in self.imported]
+        shown = [str(note) for note in self.notes]
+        shown += [
+            escaped(f"{item.source}: {verb} {item.path} ({item.name})") for item in self.imported
+        ]
         shown += [str(problem) for problem in self.problems]
         done = "would be written" if dry_run else "written"
         count = len(self.imported) + self.refused
@@ -62,9 +74,9 @@ def import_submissions(
 ) -> ImportReport:
     """Import every submission in `file` into `data_dir/communities/`."""
     workspace = Workspace.open(data_dir, today)
-    submissions = read_submissions(file, workspace.fields)
-    report = ImportReport()
-    for submission in submissions:
+    export = read_submissions(file, workspace.fields)
+    report = ImportReport(notes=export.notes)
+    for submission in export.submissions:
         workspace.add(submission, report, dry_run=dry_run)
     return report
 
@@ -124,7 +136,7 @@ class Workspace:
             return None
         slug = slug_for(community, self.listed.slugs)
         path = self.communities / f"{slug}{ENTRY_SUFFIX}"
-        text = entry_yaml(community)
+        text = entry_file_text(community, path)
         problem = verify_round_trip(text, path, community, self.context)
         if problem is None and not dry_run:
             problem = write_new(path, text)
@@ -144,7 +156,7 @@ def _listed(communities: Path) -> _Listed:
     listed = _Listed()
     for path in iter_entry_files(communities):
         listed.slugs.add(path.name.removesuffix(ENTRY_SUFFIX))
-        doc = load_yaml_file(path)
+        doc = load_yaml_file(path, communities.parent)
         if isinstance(doc.value, dict):
             where = f"{doc.path}, already listed"
             _remember_values(doc.value.get("name"), doc.value.get("url"), where, listed)
@@ -158,7 +170,7 @@ def _remember(candidate: Candidate, listed: _Listed) -> None:
 
 def _remember_values(name: object, url: object, where: str, listed: _Listed) -> None:
     if isinstance(name, str) and name.strip():
-        listed.names.setdefault(_name_key(name), where)
+        listed.names.setdefault(name_key(name), where)
     key = _url_key(url)
     if key:
         listed.urls.setdefault(key, where)
@@ -171,7 +183,7 @@ def _duplicates(candidate: Candidate, listed: _Listed) -> list[Problem]:
         message = f"duplicate: same URL as {url_where}"
         problems.append(candidate.doc.problem(("url",), message))
     name = value.get("name")
-    name_where = listed.names.get(_name_key(name)) if isinstance(name, str) else None
+    name_where = listed.names.get(name_key(name)) if isinstance(name, str) else None
     if name_where:
         message = f"duplicate: same name as {name_where}"
         problems.append(candidate.doc.problem(("name",), message))
@@ -189,10 +201,6 @@ def _missing_related(candidate: Candidate, listed: _Listed) -> list[Problem]:
 
 def _submission_at(candidate: Candidate) -> str:
     return f"the submission at {candidate.where}"
-
-
-def _name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _url_key(url: object) -> str | None:

@@ -1,9 +1,10 @@
 """Turn typed answers into entry values, then validate them with the entry model.
 
 People type labels ("Customer support"), ids ("support") or an alias ("Help forum"); lists
-separated by commas or lines; "2008" or "2008.0" for a year; a bare "example.com" for an
-address. Each is mapped onto what an entry file holds; anything still wrong is left for the
-model to refuse, so a submission gets the same messages as an entry in a pull request.
+separated by commas or lines; "2008" or "2008.0" for a year. Each is mapped onto what an
+entry file holds, and nothing else is changed: an answer that is not already valid (a URL
+without its scheme, a date that could be read two ways) is left for the model or the date
+rules to refuse, so a submission gets the same messages as an entry in a pull request.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from generator.submitting.forms import FormField, normalise_label
 
 MISSING = "required field is missing"
 MAX_LISTED_CHOICES = 10
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})(\.0+)?$")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _TRUE = frozenset({"yes", "y", "true", "1", "x", "checked", "on"})
@@ -112,9 +112,6 @@ def _split_line(form_field: FormField, line: str) -> list[str]:
     line = _BULLET.sub("", line).strip()
     if not line:
         return []
-    if form_field.kind == "url":
-        parts = re.split(r"[\s,]+(?=\S)|\s+", line)
-        return [part.strip("<>,;") for part in parts if part.strip("<>,;")]
     if form_field.vocabulary is not None:
         return [line]  # the resolver splits on commas itself: some labels hold commas
     return [part.strip() for part in line.split(",") if part.strip()]
@@ -138,12 +135,9 @@ def _convert(
 
 
 def _url(text: str) -> str:
-    """Add the `https://` people leave out; anything with another scheme stays as typed."""
-    text = text.strip()
-    scheme = _SCHEME.match(text)
-    if "://" in text or (scheme and "." not in scheme[0]):
-        return text
-    return f"https://{text}"
+    """The address exactly as typed (trimmed): one that is not a valid http(s) URL is refused
+    by the model, never "repaired" into another address."""
+    return text.strip()
 
 
 # The languages people name most on forms, by their English names; codes pass through.
@@ -241,14 +235,12 @@ def _split_terms(text: str, table: dict[str, str]) -> tuple[list[str], list[tupl
 
 
 def _unknown(value: str, form_field: FormField) -> str:
+    # Whoever typed this may only have the form: name every choice, never a file of ours.
     shown = value if len(value) <= 60 else f"{value[:57]}..."
     labels = [option.label for option in form_field.options]
-    if len(labels) <= MAX_LISTED_CHOICES:
-        return f"unknown value {shown!r} (choose from: {'; '.join(labels)})"
     guess = get_close_matches(value, labels, n=1, cutoff=0.5)
-    hint = f"; did you mean {guess[0]!r}?" if guess else ""
-    source = f"data/{form_field.vocabulary}.yml"
-    return f"unknown value {shown!r}{hint} (the {len(labels)} choices are in {source})"
+    hint = f"; did you mean {guess[0]!r}?" if guess and len(labels) > MAX_LISTED_CHOICES else ""
+    return f"unknown value {shown!r}{hint} (choose from: {'; '.join(labels)})"
 
 
 # --- defaults and the model ----------------------------------------------------------------
@@ -263,16 +255,14 @@ def _set_defaults(candidate: Candidate, today: dt.date) -> None:
     if "added" in value:
         return
     stamp = candidate.submission.timestamp
-    added = parse_timestamp(stamp.text) if stamp and stamp.text.strip() else today
     lines[("added",)] = stamp.line if stamp else candidate.submission.line
-    if added is None:
-        assert stamp is not None
-        shown = stamp.text.strip()[:40]
-        candidate.problems.append(
-            Problem(candidate.doc.path, stamp.line, "added", f"timestamp {shown!r} is not a date")
-        )
-    else:
-        value["added"] = added
+    if stamp is None or not stamp.text.strip():
+        value["added"] = today
+        return
+    try:
+        value["added"] = parse_timestamp(stamp.text, day_first=candidate.submission.day_first)
+    except ValueError as error:
+        candidate.problems.append(Problem(candidate.doc.path, stamp.line, "added", str(error)))
 
 
 def _validate(candidate: Candidate, context: ValidationContext, missing: set[str]) -> None:
@@ -289,6 +279,8 @@ def _validate(candidate: Candidate, context: ValidationContext, missing: set[str
 
 
 def _is_url(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
     try:
         check_url(value)
     except (TypeError, ValueError):
@@ -302,26 +294,67 @@ _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])")
 _DAY_MONTH = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:$|[T\s,])")
 
 
-def parse_timestamp(text: str) -> dt.date | None:
-    """The date part of a form tool's timestamp.
+def parse_timestamp(text: str, *, day_first: bool | None = None) -> dt.date:
+    """The date part of a form tool's timestamp; ValueError, in plain words, if there is none.
 
-    `2026-11-25T14:03:12Z`, `2026/11/25 2:03:12 PM GMT+1`, Google's US `11/25/2026 14:03:12`
-    and the European `25.11.2026 14:03` and `25/11/2026`. A slash date is read month first
-    (Google Forms' default) unless its first number cannot be a month; dots are day first.
+    ISO dates always work (`2026-11-25T14:03:12Z`, `2026/11/25 2:03:12 PM GMT+1`); dots are
+    day first (`25.11.2026 14:03`). A slash or dash date such as `11/25/2026` is read the way
+    its own numbers allow; one that could be read two ways (`01/12/2026`) only when
+    `day_first` says which (see `date_order`), and is refused otherwise.
     """
     text = text.strip()
     iso = _ISO.match(text)
     if iso:
-        return _date(int(iso[1]), int(iso[2]), int(iso[3]))
+        return _date(int(iso[1]), int(iso[2]), int(iso[3]), text)
     other = _DAY_MONTH.match(text)
     if other is None:
-        return None
+        raise ValueError(f"timestamp {_short(text)!r} is not a date; write it as YYYY-MM-DD")
     first, separator, second, year = int(other[1]), other[2], int(other[3]), int(other[4])
-    day_first = separator == "." or first > 12
-    return _date(year, second, first) if day_first else _date(year, first, second)
+    order = True if separator == "." else _order_of(first, second)
+    if order is None:
+        order = day_first
+    if order is None:
+        raise ValueError(_ambiguous(text, first, second, year))
+    return _date(year, second, first, text) if order else _date(year, first, second, text)
 
 
-def _date(year: int, month: int, day: int) -> dt.date | None:
+def date_order(stamps: list[str]) -> bool | None:
+    """Whether a column of timestamps writes the day first (True), the month first (False),
+    or cannot tell (None): one date that only reads one way settles it for the whole export."""
+    orders = set()
+    for text in stamps:
+        found = _DAY_MONTH.match(text.strip())
+        if found and found[2] != ".":
+            orders.add(_order_of(int(found[1]), int(found[3])))
+    orders.discard(None)
+    return orders.pop() if len(orders) == 1 else None
+
+
+def _order_of(first: int, second: int) -> bool | None:
+    if first > 12 >= second:
+        return True
+    return False if second > 12 >= first else None
+
+
+def _ambiguous(text: str, first: int, second: int, year: int) -> str:
+    month_first = _date_or_none(year, first, second)
+    day_first = _date_or_none(year, second, first)
+    readings = " or ".join(f"{day:%-d %B %Y}" for day in (month_first, day_first) if day)
+    return f"date {_short(text)!r} could be read two ways ({readings}); write it as YYYY-MM-DD"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
+def _date(year: int, month: int, day: int, text: str) -> dt.date:
+    found = _date_or_none(year, month, day)
+    if found is None:
+        raise ValueError(f"timestamp {_short(text)!r} is not a date that exists")
+    return found
+
+
+def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
     except ValueError:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+from generator.catalog.loading import UnreadableFile, read_regular_file
 from generator.errors import DataError, Problem, display_path
-from generator.submitting.answers import Submission
+from generator.submitting.answers import SubmissionFile
 from generator.submitting.csv_export import parse_csv
 from generator.submitting.forms import FormField, field_by_label
 from generator.submitting.issue_form import looks_like_issue_form, parse_issue_form
@@ -19,7 +20,7 @@ MAX_SUBMISSION_BYTES = 2 * 1024 * 1024
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-def read_submissions(path: Path, fields: list[FormField]) -> list[Submission]:
+def read_submissions(path: Path, fields: list[FormField]) -> SubmissionFile:
     """Every submission in the file, or a DataError saying why the file cannot be one."""
     shown = display_path(path)
     text = decode_submission(_read_bytes(path, shown), shown)
@@ -27,13 +28,13 @@ def read_submissions(path: Path, fields: list[FormField]) -> list[Submission]:
         raise _file_problem(shown, 1, "the file is empty")
     keyed = field_by_label(fields)
     if looks_like_issue_form(text, keyed):
-        return [parse_issue_form(text, shown, keyed)]
-    submissions = parse_csv(text, shown, fields)
-    if submissions is None:
+        return SubmissionFile([parse_issue_form(text, shown, keyed)])
+    export = parse_csv(text, shown, fields)
+    if export is None:
         raise _file_problem(shown, 1, _NOT_A_FORM_EXPORT)
-    if not submissions:
+    if not export.submissions:
         raise _file_problem(shown, 1, "the file holds no submissions (only a header row)")
-    return submissions
+    return export
 
 
 _NOT_A_FORM_EXPORT = (
@@ -43,15 +44,16 @@ _NOT_A_FORM_EXPORT = (
 
 
 def _read_bytes(path: Path, shown: str) -> bytes:
+    # Only a regular file: a FIFO or a device given by mistake would block or never end.
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_SUBMISSION_BYTES + 1)
-    except OSError as error:
-        raise _file_problem(shown, 1, f"cannot read the file: {error.strerror}") from None
-    if len(raw) > MAX_SUBMISSION_BYTES:
-        limit = MAX_SUBMISSION_BYTES // (1024 * 1024)
-        raise _file_problem(shown, 1, f"the file is larger than {limit} MiB")
-    return raw
+        return read_regular_file(path, MAX_SUBMISSION_BYTES)
+    except UnreadableFile as refused:
+        raise _file_problem(shown, 1, _bigger_in_mib(refused.message)) from None
+
+
+def _bigger_in_mib(message: str) -> str:
+    limit = MAX_SUBMISSION_BYTES // (1024 * 1024)
+    return f"the file is larger than {limit} MiB" if "too large" in message else message
 
 
 def decode_submission(raw: bytes, shown: str) -> str:

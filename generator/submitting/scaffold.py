@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any, get_origin
 
 from generator.catalog.models import Community
-from generator.errors import BigListError, Problem
+from generator.errors import BigListError, Problem, shown
 from generator.submitting.answers import Answer, Submission
 from generator.submitting.forms import NOT_ON_FORM, FormField
 from generator.submitting.importing import Workspace
 from generator.submitting.normalising import Candidate
-from generator.submitting.writing import entry_yaml
+from generator.submitting.writing import entry_file_text
 
 SOURCE = "biglist new"
 MAX_ROUNDS = 20
@@ -36,7 +36,7 @@ class EntryRefused(BigListError):
     def __init__(self, problems: list[Problem]) -> None:
         order = list(Community.model_fields)
         self.problems = sorted(problems, key=lambda p: _position(p.field, order))
-        lines = [f"  {flag_name(p.field)}: {p.message}" for p in self.problems]
+        lines = [f"  {shown(flag_name(p.field))}: {shown(p.message)}" for p in self.problems]
         super().__init__("the entry was not written:\n" + "\n".join(lines))
 
 
@@ -111,7 +111,8 @@ def scaffold(
     path = workspace.write(candidate, dry_run=dry_run)
     if path is None or candidate.community is None:
         raise EntryRefused(candidate.problems)
-    return Scaffolded(path, entry_yaml(candidate.community), not dry_run)
+    text = entry_file_text(candidate.community, workspace.communities / Path(path).name)
+    return Scaffolded(path, text, not dry_run)
 
 
 def _given(value: Any) -> bool:

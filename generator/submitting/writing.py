@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import yaml
 
 from generator.catalog.loading import Document, load_yaml_bytes
 from generator.catalog.models import Community, ValidationContext
+from generator.catalog.schema import schema_line
 from generator.catalog.slugs import slugify
 from generator.catalog.urls import url_key
 from generator.catalog.validation import validate_document
@@ -76,6 +77,11 @@ def entry_yaml(community: Community) -> str:
     )
 
 
+def entry_file_text(community: Community, path: Path) -> str:
+    """What a new entry file holds: the schema line for editors, then the entry."""
+    return schema_line(path) + entry_yaml(community)
+
+
 def verify_round_trip(
     text: str, path: Path, community: Community, context: ValidationContext
 ) -> Problem | None:
@@ -93,18 +99,34 @@ def write_new(path: Path, text: str) -> Problem | None:
 
     The text goes to a temporary file first and is then hard-linked into place: the link fails
     if the name exists, even if it appeared a moment ago, and a reader never sees half a file.
+    The file gets the usual permissions (0666 less the umask: 0644 under umask 022), not the
+    0600 of a private temporary file.
     """
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", newline="\n", dir=path.parent, prefix=".import-", delete=False
-        ) as handle:
-            handle.write(text)
+        temporary = _write_temporary(path.parent, text.encode("utf-8"))
         try:
-            os.link(handle.name, path)
+            os.link(temporary, path)
         finally:
-            os.unlink(handle.name)
+            os.unlink(temporary)
     except FileExistsError:
         return Problem(display_path(path), 1, "-", "file already exists; not overwritten")
     except OSError as error:
         return Problem(display_path(path), 1, "-", f"cannot write: {error.strerror or error}")
     return None
+
+
+def _write_temporary(folder: Path, data: bytes) -> Path:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        candidate = folder / f".import-{secrets.token_hex(8)}"
+        try:
+            descriptor = os.open(candidate, flags, 0o666)  # the umask applies, as for any file
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+        except OSError:
+            os.unlink(candidate)
+            raise
+        return candidate
