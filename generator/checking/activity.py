@@ -89,7 +89,8 @@ def _sources(context: ProbeContext, subject: Subject) -> list[Callable[[], Evide
 
 
 def _platforms(subject: Subject) -> list[str]:
-    named = {subject.platform_api, subject.link.page.platform}
+    detected = subject.link.detection.platform if subject.link.detection else None
+    named = {subject.platform_api, subject.link.page.platform, detected}
     return [platform for platform in PLATFORM_ORDER if platform in named]
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from requests.cookies import RequestsCookieJar
 
+from generator.checking.detection import Detection, detect_platform
 from generator.checking.fetch import Fetched, Fetcher, FetchFailure
 from generator.checking.pages import EMPTY_PAGE, PageFacts, analyse_page
 from generator.outcomes import Outcome
@@ -40,6 +41,8 @@ class LinkResult:
     redirects: tuple[int, ...]
     detail: str
     page: PageFacts = EMPTY_PAGE
+    detection: Detection | None = None
+    """The platform the final page shows (detection.py); only for a page read as it is."""
 
 
 def looks_like_login(url: str) -> bool:
@@ -102,7 +105,10 @@ def judge(fetched: Fetched, redirects: tuple[int, ...]) -> LinkResult:
     if fetched.body:
         page = analyse_page(fetched.body, fetched.url, fetched.headers)
     outcome, detail = _outcome(fetched, redirects, page)
-    return LinkResult(outcome, fetched.status, fetched.url, redirects, detail, page)
+    detection = None
+    if outcome in ("ok", "redirected", "moved", "gated"):
+        detection = detect_platform(fetched.url, fetched.headers, fetched.body)
+    return LinkResult(outcome, fetched.status, fetched.url, redirects, detail, page, detection)
 
 
 def _outcome(fetched: Fetched, redirects: tuple[int, ...], page: PageFacts) -> tuple[Outcome, str]:

@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import urljoin
 
 from generator.checking.fetch import Fetched, Fetcher, FetchFailure
@@ -65,6 +65,8 @@ class ProbeContext:
     sitemaps: Memo[SitemapSummary] = field(default_factory=Memo)
     prefixes: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Host → address prefixes of the communities on it (see sitemaps.page_prefix)."""
+    volumes: Memo[Any] = field(default_factory=Memo)
+    """Forum address → the counts its platform reports (volume.py)."""
 
     def sane(self, day: dt.date | None) -> dt.date | None:
         """The date if it can be evidence (not absurdly old, not in the future)."""

@@ -35,7 +35,7 @@ from generator.checking.domains import offsite
 from generator.checking.fetch import Fetcher
 from generator.checking.history import advance
 from generator.checking.hosts import BUCKETS, HostGate, LockFile, SharedTurns
-from generator.checking.learning import learn
+from generator.checking.learning import learn, volume_of
 from generator.checking.links import visit
 from generator.checking.network import Network, Resolver, Watchdog
 from generator.checking.options import CheckOptions
@@ -195,7 +195,14 @@ class EntryRunner:
             struck_at=standing.struck_at,
             history=standing.history,
             feeds=self._feeds_used(job.feeds, link.page.feeds),
-            learned=learn(plan.previous.get(job.slug), job.url, standing.link_status, link),
+            learned=learn(
+                plan.previous.get(job.slug),
+                job.url,
+                standing.link_status,
+                link,
+                activity,
+                volume_of(self.probes, job.url, link, plan.platform_apis.get(job.slug)),
+            ),
         )
 
     def _feeds_used(self, *groups: Sequence[str]) -> dict[str, FeedCache]:

@@ -231,6 +231,7 @@ def test_report_and_summary_files(tmp_path: Path, web: Web) -> None:
         "last_activity": days_ago(2).isoformat(),
         "activity_source": "feed",
         "activity": "active",
+        "detected_access": "public",  # the page and its feed's posts read without signing in
     }
     summary = (tmp_path / "summary.md").read_text()
     assert "## Failing (1)" in summary and "`gone`" in summary
