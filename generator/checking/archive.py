@@ -9,7 +9,8 @@ snapshot of the entry's address, through the availability API.
 The lookups come after the run's visits, one after another through the run's own politeness
 (the API's host is a host like any other: one request at a time, the usual pause, retries with
 backoff). A lookup is repeated only every RECHECK_DAYS, so a list with many dead entries asks
-the archive about each of them once a month, not every night. The API is a service for
+the archive about each of them once a month, not every night, and a run asks about at most
+MAX_LOOKUPS_PER_RUN entries. The API is a service for
 programs, not a page of the site being checked, so the site's robots.txt has no say in it.
 """
 
@@ -31,6 +32,10 @@ from generator.state import CheckRecord, Learned
 
 ARCHIVED_STANDINGS = frozenset({"failing", "dead", "moved"})
 RECHECK_DAYS = 30
+# One host, one request at a time with the usual pause: about a second per lookup. A night
+# asks about at most this many entries (never-asked ones first, then the longest ago), so a
+# list where hundreds of links died at once adds minutes to one night, not an hour.
+MAX_LOOKUPS_PER_RUN = 120
 _JSON = {"Accept": "application/json"}
 
 
@@ -70,7 +75,7 @@ def look_up_archives(
     records: Sequence[CheckRecord], options: CheckOptions, today: dt.date
 ) -> list[CheckRecord]:
     """The records that were due, with what the archive said (unchanged when it failed)."""
-    wanted = [record for record in records if due(record, today)]
+    wanted = sorted((r for r in records if due(r, today)), key=_longest_ago)[:MAX_LOOKUPS_PER_RUN]
     if not options.archive_api or not wanted:
         return []
     fetcher = _fetcher(options)
@@ -95,6 +100,10 @@ def _updated(
             return  # the records keep what an earlier night found; the next run asks again
         if snapshot is not None:
             yield _with_snapshot(record, snapshot, today)
+
+
+def _longest_ago(record: CheckRecord) -> tuple[dt.date, str]:
+    return (record.learned.archive_checked or dt.date.min, record.slug)
 
 
 def _fetcher(options: CheckOptions) -> Fetcher:

@@ -173,3 +173,16 @@ def test_the_cli_flag_names_the_api_and_empty_turns_it_off(tmp_path: Path, web: 
     assert result.exit_code == 0, result.output
     assert len(api.requests) == 1
     assert read_state(data / "check-state.json").records["gone"].learned.archive_url
+
+
+def test_a_night_asks_about_a_bounded_number_never_asked_first(
+    tmp_path: Path, web: Web, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("generator.checking.archive.MAX_LOOKUPS_PER_RUN", 2)
+    sites = [web.host().route("/", Reply(404)) for _ in range(3)]
+    api = stand_in(web, {site.url(): FOUND for site in sites})
+    data = make_data(tmp_path, {f"gone{n}": entry(site.url()) for n, site in enumerate(sites)})
+    check(data, api)
+    assert sorted(map(asked_about, api.requests)) == sorted([sites[0].url(), sites[1].url()])
+    check(data, api, NIGHT + dt.timedelta(days=1))
+    assert asked_about(api.requests[-1]) == sites[2].url() and len(api.requests) == 3
