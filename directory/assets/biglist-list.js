@@ -13,7 +13,7 @@
    * rows added per "Show more". */
   var FIRST_ROWS = 25;
   var MORE_ROWS = 100;
-  var SORTS = ["featured", "name", "added", "activity"];
+  var SORTS = ["featured", "name", "added", "activity", "posts"];
   var DEFAULT_SORT = "featured";
   var ANNOUNCE_DELAY = 400;
   /* The URL follows typing once it pauses: browsers limit how often history may change. */
@@ -147,6 +147,11 @@
       }),
       added: data.added,
       lastActivity: data.last_activity,
+      posts: sparse(data.posts_30_days, data.rows),
+      detected: {
+        platform: new Set((data.detected || {}).platform || []),
+        access: new Set((data.detected || {}).access || []),
+      },
       facets: data.facets.filter(function (facet) {
         return facet.values.length > 0;
       }),
@@ -251,12 +256,24 @@
         var day = list.lastActivity[row];
         return day >= 0 ? -day : activityRank(activity, row);
       },
+      posts: function (row) {
+        return list.posts[row] >= 0 ? -list.posts[row] : 1;
+      },
     };
     var key = keys[sort];
     if (key) rows.sort(function (a, b) {
       return key(a) - key(b);
     });
     return rows;
+  }
+
+  /* Posts in 30 days per row (-1: no count), from the data file's sparse rows/values. */
+  function sparse(column, size) {
+    var values = new Float64Array(size).fill(-1);
+    if (column) column.rows.forEach(function (row, i) {
+      values[row] = column.values[i];
+    });
+    return values;
   }
 
   /* Without a date, rows with a better activity reading (from post counts) come first. */
@@ -469,19 +486,27 @@
     tr.appendChild(cell(list.sponsor[row], 1));
     tr.appendChild(cell(label(facets.industry, row), 2));
     tr.appendChild(cell(label(facets.type, row), 3));
-    tr.appendChild(cell(label(facets.access, row), 4));
-    tr.appendChild(cell(label(facets.platform, row), 5));
-    tr.appendChild(activityCell(facets.activity, row));
+    tr.appendChild(cell(label(facets.access, row) + detectedMark(list, "access", row), 4));
+    tr.appendChild(cell(label(facets.platform, row) + detectedMark(list, "platform", row), 5));
+    tr.appendChild(activityCell(facets.activity, row, list.posts[row]));
     return tr;
   }
 
-  function activityCell(activity, row) {
+  function detectedMark(list, key, row) {
+    return list.detected[key].has(row) ? " (detected)" : "";
+  }
+
+  function activityCell(activity, row, posts) {
     var td = cell("", 6);
     var value = activity ? activity.rows[row] : -1;
     var id = value >= 0 ? activity.values[value][0] : "unknown";
     var badge = element("span", "biglist-activity biglist-activity--" + id,
       value >= 0 ? activity.values[value][1] : "Unknown");
     td.appendChild(badge);
+    if (posts >= 0) {
+      var count = posts.toLocaleString("en-US") + (posts === 1 ? " post" : " posts");
+      td.appendChild(document.createTextNode(", " + count + " in 30 days"));
+    }
     return td;
   }
 })();

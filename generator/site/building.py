@@ -8,6 +8,7 @@ load + validate → view models → render Markdown → write docs → mkdocs bu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from generator.site.exports import (
 from generator.forking import ForkedJob
 from generator.site.health import build_health
 from generator.site.listing import LIST_DATA_PATH, list_json
-from generator.catalog.models import Vocabularies
+from generator.catalog.models import Term, Vocabularies
 from generator.site.pages import report_pages, site_pages
 from generator.site.rendering import (
     Fragments,
@@ -131,6 +132,10 @@ def render_site_view(
     return files
 
 
+def _labels(terms: Mapping[str, Term]) -> dict[str, str]:
+    return {term_id: term.label for term_id, term in terms.items()}
+
+
 def render_docs(
     site: SiteView,
     vocabularies: Vocabularies,
@@ -143,7 +148,7 @@ def render_docs(
     reports = report_pages(
         build_stats(site, vocabularies, markup_environment()),
         build_changes(site),
-        build_health(site.communities, site.last_run),
+        build_health(site.communities, site.last_run, _labels(vocabularies.get("platforms"))),
         api_doc(vocabularies),
     )
     pages = [*site_pages(site, site_url, repository), *reports]

@@ -8,7 +8,7 @@ checkers away, each with what the checker saw.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.state import CheckRecord, RunNote, format_date
@@ -133,8 +133,33 @@ SECTIONS = (
 )
 
 
-def build_health(views: Sequence[CommunityView], last_run: RunNote | None = None) -> HealthView:
+def build_health(
+    views: Sequence[CommunityView],
+    last_run: RunNote | None = None,
+    platform_labels: Mapping[str, str] | None = None,
+) -> HealthView:
     checked = [view.status.checked_on for view in views if view.status.checked_on]
     sections = [spec.section(views) for spec in SECTIONS]
+    sections.append(platform_section(views, platform_labels or {}))
     inconclusive = last_run if last_run is not None and last_run.inconclusive else None
     return HealthView(len(views), len(checked), max(checked, default=None), sections, inconclusive)
+
+
+def platform_section(views: Sequence[CommunityView], labels: Mapping[str, str]) -> HealthSection:
+    """Entries whose curated platform is not the one the checker recognised on the site."""
+    rows = []
+    for view in views:
+        record, curated = view.status.record, view.community.platform
+        detected = record.detected_platform if record else None
+        if record is not None and curated and detected and detected != curated:
+            evidence = record.learned.platform_evidence or "its pages"
+            said, seen = labels.get(curated, curated), labels.get(detected, detected)
+            rows.append(HealthRow(view, f"The entry says {said}; the site shows {seen} ({evidence})."))
+    return HealthSection(
+        "platform",
+        "Platform to review",
+        "The platform in the entry differs from the one the checker recognised on the site: "
+        "perhaps the community moved to new software. Correct whichever is wrong.",
+        rows,
+        "Status",
+    )

@@ -12,6 +12,8 @@ once), facet values as indexes into label tables, dates as day numbers.
      "sponsors": ["Acme"],
      "added": [19783, ...],                        # days since 1970-01-01
      "last_activity": [20410, -1, ...],            # days since 1970-01-01, -1 = unknown
+     "posts_30_days": {"rows": [0], "values": [1240]},   # sparse: rows with a count
+     "detected": {"platform": [1], "access": []},        # rows whose value the checker found
      "facets": [{"key": "industry", "title": "Industry", "multi": false,
                  "values": [["enterprise-software", "Enterprise software"], ...],
                  "rows": [0, 0, 1]}, ...]}         # value index (-1 = none) or a list of them
@@ -29,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.site.views import CommunityView, FacetGroup, SiteView
+from generator.site.views import CommunityView, FacetGroup, SiteView, TermLink
 
 LIST_DATA_PATH = "assets/generated/list.json"
 LIST_DATA_VERSION = 1
@@ -130,7 +132,23 @@ def list_data(site: SiteView) -> dict[str, Any]:
         "added": [day_number(view.community.added) for view in views],
         "last_activity": [day_number(view.status.last_activity) for view in views],
         "facets": list_facets(site),
+        "posts_30_days": _posts(views),
+        "detected": {
+            "platform": [row for row, view in enumerate(views) if _detected(view.platform)],
+            "access": [row for row, view in enumerate(views) if _detected(view.access)],
+        },
     }
+
+
+def _posts(views: Sequence[CommunityView]) -> dict[str, list[int]]:
+    """Sparse: most communities have no count (only some platforms report one)."""
+    counted = [(row, view.status.posts_30_days) for row, view in enumerate(views)]
+    known = [(row, posts) for row, posts in counted if posts is not None]
+    return {"rows": [row for row, _ in known], "values": [posts for _, posts in known]}
+
+
+def _detected(term: TermLink | None) -> bool:
+    return term is not None and term.detected
 
 
 def day_number(day: dt.date | None) -> int:

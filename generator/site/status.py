@@ -177,6 +177,32 @@ class StatusView:
         return self.record.last_activity if self.record else None
 
     @property
+    def detected_platform(self) -> str | None:
+        return self.record.detected_platform if self.record else None
+
+    @property
+    def detected_access(self) -> str | None:
+        return self.record.detected_access if self.record else None
+
+    @property
+    def posts_30_days(self) -> int | None:
+        return self.record.posts_30_days if self.record else None
+
+    @property
+    def volume_phrase(self) -> str:
+        """ "1,240 posts in 30 days", or "" when the platform gave no count."""
+        return posts_phrase(self.posts_30_days)
+
+    @property
+    def volume_sentence(self) -> str:
+        """ "1,240 posts and 122 active members in the last 30 days.", or ""."""
+        if self.record is None or self.posts_30_days is None:
+            return ""
+        users = self.record.learned.active_users_30_days
+        members = f" and {users:,} active member{'s' * (users != 1)}" if users else ""
+        return f"{_posts(self.posts_30_days)}{members} in the last 30 days."
+
+    @property
     def badge_class(self) -> str:
         return f"biglist-activity biglist-activity--{self.activity}"
 
@@ -283,6 +309,14 @@ def activity_sentence(record: CheckRecord) -> str:
     if record.link_status in ("failing", "dead"):
         return "Activity cannot be checked while the link fails."
     return "No sign of recent activity could be found."
+
+
+def posts_phrase(posts: int | None) -> str:
+    return f"{_posts(posts)} in 30 days" if posts is not None else ""
+
+
+def _posts(count: int) -> str:
+    return f"{count:,} post{'s' * (count != 1)}"
 
 
 def _latest_noun(source: str | None) -> str:

@@ -6,6 +6,7 @@ templates turn them into links relative to the page they are on with the `link` 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import defaultdict
@@ -41,6 +42,9 @@ class TermLink:
     id: str
     label: str
     path: str
+    detected: bool = False
+    """The checker recognised it on the site; the entry itself does not say (DESIGN.md: a
+    curated value always wins, and the site marks a detected one)."""
 
 
 @dataclass(frozen=True)
@@ -168,18 +172,28 @@ def _community_view(
 ) -> CommunityView:
     c = entry.community
     links = [_term_link(catalog, "types", term) for term in c.types]
+    status = status_for(state, entry.slug, c.url)
     return CommunityView(
         slug=entry.slug,
         path=f"communities/{entry.slug}.md",
         community=c,
         industry=_term_link(catalog, VOCABULARY_FIELDS["industry"], c.industry),
         types=[link for link in links if link],
-        access=_term_link(catalog, "access", c.access),
-        platform=_term_link(catalog, "platforms", c.platform),
+        access=_curated_or_detected(catalog, "access", c.access, status.detected_access),
+        platform=_curated_or_detected(catalog, "platforms", c.platform, status.detected_platform),
         size=catalog.vocabularies.label("sizes", c.size) if c.size else None,
         sponsor_path=sponsor_paths.get(c.sponsor or ""),
-        status=status_for(state, entry.slug, c.url),
+        status=status,
     )
+
+
+def _curated_or_detected(
+    catalog: Catalog, vocabulary: str, curated: str | None, detected: str | None
+) -> TermLink | None:
+    if curated is not None or detected not in catalog.vocabularies.get(vocabulary):
+        return _term_link(catalog, vocabulary, curated)
+    link = _term_link(catalog, vocabulary, detected)
+    return dataclasses.replace(link, detected=True) if link else None
 
 
 def _sponsor_paths(entries: list[Entry]) -> dict[str, str]:
