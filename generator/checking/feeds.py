@@ -11,9 +11,11 @@ import datetime as dt
 import io
 import time
 from collections.abc import Iterable
+from email.utils import parsedate_to_datetime
 
 import feedparser
 
+from generator.checking.feedreading import FeedReading
 from generator.checking.fetch import Fetched
 from generator.checking.memory import PARSING
 from generator.checking.probing import Evidence, ProbeContext
@@ -41,7 +43,11 @@ def feed_date(context: ProbeContext, url: str) -> Evidence | None:
 def _probe(context: ProbeContext, url: str) -> Evidence | None:
     memory = context.feed_memory.get(url)
     fetched = context.fetch(
-        url, FEED_ACCEPT, redirects=FEED_REDIRECTS, headers=_conditional(memory)
+        url,
+        FEED_ACCEPT,
+        redirects=FEED_REDIRECTS,
+        headers=_conditional(memory),
+        reading=FeedReading,
     )
     if fetched is None:
         return None
@@ -75,17 +81,53 @@ def _remember(fetched: Fetched, day: dt.date | None) -> FeedCache:
 
 
 def entry_dates(body: bytes) -> list[dt.date]:
-    """Each item's `updated` (else `published`) date, in UTC; undated items are skipped."""
+    """Each item's newest date (UTC) over every date element it carries; undated items are
+    skipped."""
     with PARSING:
         parsed = feedparser.parse(
             io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False
         )
-    # Plain dict lookups: FeedParserDict's own `get` maps the two keys onto each other.
-    days = [
-        _day(dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed"))
-        for entry in parsed.entries
-    ]
+    days = [max(item_days, default=None) for item_days in map(_item_days, parsed.entries)]
     return [day for day in days if day is not None]
+
+
+def _item_days(entry: dict[str, object]) -> list[dt.date]:
+    """Every date an item carries. feedparser parses Atom/RSS `updated`, `published` (also
+    `pubDate`, `issued`, `dc:date`, `dcterms:modified`, `dcterms:issued`) and
+    `dcterms:created`; other Dublin Core dates (`dc:created`, `dcterms:available`, ...) it
+    leaves as text. Plain dict access: FeedParserDict's own `get` maps keys onto each other.
+    """
+    parsed = [_day(dict.get(entry, key)) for key in PARSED_DATE_KEYS]
+    texts = [_text_day(value) for key, value in dict.items(entry) if _dublin_core_date(key)]
+    return [day for day in parsed + texts if day is not None]
+
+
+PARSED_DATE_KEYS = ("updated_parsed", "published_parsed", "created_parsed")
+_DUBLIN_CORE_DATES = frozenset(
+    {"date", "created", "modified", "issued", "available", "datesubmitted", "dateaccepted"}
+)
+
+
+def _dublin_core_date(key: str) -> bool:
+    prefix, _, name = key.partition("_")
+    return prefix in ("dc", "dcterms") and name in _DUBLIN_CORE_DATES
+
+
+def _text_day(value: object) -> dt.date | None:
+    """A W3C-DTF (ISO 8601) date, as Dublin Core asks, or an RFC 822 one, as RSS writes."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(dt.UTC).date()
 
 
 def _day(value: object) -> dt.date | None:

@@ -27,7 +27,7 @@ from requests.utils import get_environ_proxies
 from generator.checking.hosts import HostGate
 from generator.checking.network import DnsFailure, Network, RefusedAddress, Watch
 from generator.checking.options import CheckOptions
-from generator.checking.transport import new_session, read_capped
+from generator.checking.transport import Capped, Reading, new_session, read_body
 from generator.outcomes import FailureKind
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 507, 508, 520, 521, 522, 523, 524})
@@ -80,7 +80,7 @@ class Fetcher:
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
         self._use_proxies = any(os.environ.get(name) for name in _PROXY_VARIABLES)
-        self._headers = {"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate"}
+        self._headers = {"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate, br"}
 
     def get(
         self,
@@ -89,12 +89,13 @@ class Fetcher:
         headers: Mapping[str, str] | None = None,
         jar: RequestsCookieJar | None = None,
         wants_body: Callable[[int], bool] = any_status,
-        limit: int | None = None,
+        reading: Callable[[int], Reading] = Capped,
     ) -> Fetched:
-        """GET one URL, retrying timeouts, resets, 5xx and 429 with backoff."""
+        """GET one URL, retrying timeouts, resets, 5xx and 429 with backoff. The body goes to
+        `reading(max_body)` (by default: its first max_body bytes are kept)."""
         host = urlsplit(url).hostname or ""
         for attempt in range(self.options.retries + 1):
-            wait = self._try_once(url, host, attempt, headers, jar, wants_body, limit)
+            wait = self._try_once(url, host, attempt, headers, jar, wants_body, reading)
             if isinstance(wait, Fetched):
                 return wait
             self.gate.hold_off(host, wait)
@@ -108,14 +109,14 @@ class Fetcher:
         headers: Mapping[str, str] | None,
         jar: RequestsCookieJar | None,
         wants_body: Callable[[int], bool],
-        limit: int | None,
+        reading: Callable[[int], Reading],
     ) -> Fetched | float:
         """A response to return, or the seconds to wait before the next attempt."""
         last = attempt >= self.options.retries
         if self.gate.given_up(host):
             raise FetchFailure("timeout", _given_up_text(host))
         try:
-            fetched = self._attempt(url, host, headers, jar, wants_body, limit)
+            fetched = self._attempt(url, host, headers, jar, wants_body, reading)
         except FetchFailure as failure:
             if not failure.retryable or last or self.gate.given_up(host):
                 raise
@@ -142,7 +143,7 @@ class Fetcher:
         headers: Mapping[str, str] | None,
         jar: RequestsCookieJar | None,
         wants_body: Callable[[int], bool],
-        limit: int | None,
+        reading: Callable[[int], Reading],
     ) -> Fetched:
         proxies = self._proxies(url)
         self._vet(host, proxied=bool(proxies))
@@ -152,7 +153,7 @@ class Fetcher:
                 raise FetchFailure("timeout", _given_up_text(host))
             watch = self.network.watchdog.arm(self.options.timeout)
             try:
-                fetched = self._exchange(prepared, proxies, jar, wants_body, limit, watch)
+                fetched = self._exchange(prepared, proxies, jar, wants_body, reading, watch)
             except FetchFailure:
                 raise
             except (
@@ -192,7 +193,7 @@ class Fetcher:
         proxies: dict[str, str],
         jar: RequestsCookieJar | None,
         wants_body: Callable[[int], bool],
-        limit: int | None,
+        reading: Callable[[int], Reading],
         watch: Watch,
     ) -> Fetched:
         timeout = (self.options.connect_limit, self.options.timeout)
@@ -204,7 +205,7 @@ class Fetcher:
                 jar.update(response.cookies)
             body, truncated = b"", False
             if wants_body(response.status_code):
-                body, truncated = read_capped(response, limit or self.options.max_body)
+                body, truncated = read_body(response, reading(self.options.max_body))
         finally:
             response.close()
         if watch.expired:

@@ -24,7 +24,7 @@ def page_date(page: PageFacts, today: dt.date) -> dt.date | None:
 
 
 def _read_date(page: PageFacts, today: dt.date) -> dt.date | None:
-    tree = parse_html(page.body) if page.body else None
+    tree = parse_html(page.body, page.content_type) if page.body else None
     if tree is None:
         return None
     found = find_date(

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 
+from generator.checking.charsets import decode_html
 from generator.checking.memory import PARSING
 
 FEED_TYPES = frozenset(
@@ -78,6 +79,8 @@ class PageFacts:
     body: bytes = field(default=b"", compare=False, repr=False)
     """The HTML itself, for dates on the page; kept as bytes (a parsed tree is ten times
     larger and only the last activity source needs it)."""
+    content_type: str = field(default="", compare=False, repr=False)
+    """Its Content-Type header, whose charset says how to read the bytes."""
 
     @property
     def soft_404(self) -> bool:
@@ -96,12 +99,13 @@ EMPTY_PAGE = PageFacts()
 def analyse_page(body: bytes, url: str, headers: Mapping[str, str]) -> PageFacts:
     """Read the facts off a page; a page that is not HTML yields what the headers tell."""
     platform = platform_from_headers(headers)
+    content_type = headers.get("Content-Type", "") or ""
     with PARSING:
-        return _read_page(body, url, platform)
+        return _read_page(body, url, platform, content_type)
 
 
-def _read_page(body: bytes, url: str, platform: str | None) -> PageFacts:
-    tree = parse_html(body)
+def _read_page(body: bytes, url: str, platform: str | None, content_type: str) -> PageFacts:
+    tree = parse_html(body, content_type)
     if tree is None:
         return PageFacts(platform=platform)
     text = body[:_MARKER_WINDOW].decode("utf-8", errors="replace").lower()
@@ -114,14 +118,16 @@ def _read_page(body: bytes, url: str, platform: str | None) -> PageFacts:
         has_password_field=bool(tree.xpath(".//input[@type='password']")),
         challenge=bool(_CHALLENGE_TITLE.search(title)) or _has_any(text, _CHALLENGE_MARKERS),
         body=body,
+        content_type=content_type,
     )
 
 
-def parse_html(body: bytes) -> lxml.html.HtmlElement | None:
+def parse_html(body: bytes, content_type: str = "") -> lxml.html.HtmlElement | None:
+    """The page's tree, its bytes decoded as a browser would (charsets.py)."""
     if not body.strip():
         return None
     try:
-        return lxml.html.document_fromstring(body)
+        return lxml.html.document_fromstring(decode_html(body, content_type))
     except (lxml.etree.ParserError, ValueError):
         return None
 

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 from generator.checking.fetch import Fetched, Fetcher, FetchFailure
 from generator.checking.robots import RobotsCache
+from generator.checking.transport import Capped, Reading
 from generator.outcomes import ActivitySource
 from generator.state import FeedCache
 
@@ -81,13 +82,15 @@ class ProbeContext:
         *,
         redirects: int = 0,
         headers: Mapping[str, str] | None = None,
+        reading: Callable[[int], Reading] = Capped,
     ) -> Fetched | None:
         """GET a probe URL if robots.txt allows, following a few redirects; 2xx/304 only."""
         for _ in range(redirects + 1):
             if not self.robots.allows(url):
                 return None
             try:
-                fetched = self.fetcher.get(url, headers={"Accept": accept, **(headers or {})})
+                request = {"Accept": accept, **(headers or {})}
+                fetched = self.fetcher.get(url, headers=request, reading=reading)
             except FetchFailure:
                 return None
             location = fetched.header("Location")

@@ -14,6 +14,7 @@ from protego import Protego
 
 from generator.checking.fetch import Fetcher, FetchFailure
 from generator.checking.options import ROBOTS_AGENT
+from generator.checking.transport import Capped
 
 ROBOTS_LIMIT = 512 * 1024
 ROBOTS_REDIRECTS = 5
@@ -82,7 +83,7 @@ class RobotsCache:
         url = f"{key}/robots.txt"
         for _ in range(ROBOTS_REDIRECTS + 1):
             try:
-                fetched = self._fetcher.get(url, limit=ROBOTS_LIMIT)
+                fetched = self._fetcher.get(url, reading=lambda _: Capped(ROBOTS_LIMIT))
             except FetchFailure:
                 return DENY_ALL
             location = fetched.header("Location")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from http.cookiejar import DefaultCookiePolicy
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from generator.checking.decoding import decoded
 from generator.checking.network import Network, connection_classes
 
 CHUNK = 64 * 1024
@@ -56,19 +57,49 @@ def new_session(network: Network) -> requests.Session:
     return session
 
 
-def read_capped(response: requests.Response, limit: int) -> tuple[bytes, bool]:
-    """Read at most `limit` bytes of body, counting both wire and decoded bytes.
+class Reading(Protocol):
+    """Where a body's decoded pieces go, and how much of it may be read at most."""
 
-    Returns the body and whether it was cut short. A gzip bomb stops at `limit` decoded bytes;
-    a huge compressed body stops at `limit` bytes read from the socket.
+    @property
+    def ceiling(self) -> int:
+        """Most bytes read from the socket, and most bytes decoded."""
+        ...
+
+    def add(self, piece: bytes) -> bool:
+        """Take a piece; False when no more is wanted."""
+        ...
+
+    def result(self) -> tuple[bytes, bool]:
+        """The body to use, and whether it was cut short."""
+        ...
+
+
+class Capped:
+    """The first `limit` bytes of a body (the usual reading)."""
+
+    def __init__(self, limit: int) -> None:
+        self.ceiling = limit
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def add(self, piece: bytes) -> bool:
+        self._chunks.append(piece[: self.ceiling - self._size])
+        self._size += len(piece)
+        return self._size <= self.ceiling
+
+    def result(self) -> tuple[bytes, bool]:
+        return b"".join(self._chunks), self._size > self.ceiling
+
+
+def read_body(response: requests.Response, reading: Reading) -> tuple[bytes, bool]:
+    """Read a body into `reading`, decoded as a browser would (decoding.py) whatever its
+    `Content-Encoding` claims, counting both wire and decoded bytes: a gzip bomb stops at the
+    ceiling of decoded bytes, a huge compressed body at the ceiling of bytes from the socket.
     """
     raw = response.raw
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in raw.stream(CHUNK, decode_content=True):
-        room = limit - size
-        chunks.append(chunk[:room])
-        size += len(chunk)
-        if size > limit or raw.tell() > limit:
-            return b"".join(chunks), True
-    return b"".join(chunks), False
+    wire = raw.stream(CHUNK, decode_content=False)
+    encoding = response.headers.get("Content-Encoding", "")
+    for piece in decoded(wire, encoding, reading.ceiling):
+        if not reading.add(piece) or raw.tell() > reading.ceiling:
+            return reading.result()[0], True
+    return reading.result()

@@ -113,7 +113,7 @@ def test_only_a_few_threads_parse_documents_at_once(monkeypatch: pytest.MonkeyPa
     full = threading.Event()
     real_parse = pages.parse_html
 
-    def slow_parse(body: bytes) -> Any:
+    def slow_parse(body: bytes, content_type: str = "") -> Any:
         with lock:
             busy[0] += 1
             most[0] = max(most[0], busy[0])
@@ -123,7 +123,7 @@ def test_only_a_few_threads_parse_documents_at_once(monkeypatch: pytest.MonkeyPa
         time.sleep(0.02)
         with lock:
             busy[0] -= 1
-        return real_parse(body)
+        return real_parse(body, content_type)
 
     monkeypatch.setattr(pages, "parse_html", slow_parse)
     body = html(body="<p>x</p>").encode()
