@@ -175,7 +175,7 @@ class Fetcher:
     def _vet(self, host: str, *, proxied: bool) -> None:
         try:
             if proxied:
-                self.network.vet_literal(host)
+                self.network.vet_for_proxy(host)
             else:
                 self.network.vet(host)
         except RefusedAddress as error:

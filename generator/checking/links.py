@@ -126,7 +126,7 @@ def _outcome(fetched: Fetched, redirects: tuple[int, ...], page: PageFacts) -> t
     if status == 429:
         return "rate_limited", "HTTP 429: too many requests"
     if status >= 500:
-        if fetched.header("cf-mitigated") or page.challenge:
+        if fetched.header("cf-mitigated") or page.challenge or page.protection:
             return "blocked", f"HTTP {status}: bot challenge"
         return "server_error", f"HTTP {status}"
     if 400 <= status < 500:
@@ -151,7 +151,7 @@ def _success(fetched: Fetched, redirects: tuple[int, ...], page: PageFacts) -> t
 def _forbidden(
     fetched: Fetched, redirects: tuple[int, ...], page: PageFacts
 ) -> tuple[Outcome, str]:
-    if fetched.header("cf-mitigated") or page.challenge:
+    if fetched.header("cf-mitigated") or page.challenge or page.protection:
         return "blocked", "HTTP 403: bot challenge"
     if page.sign_in or (redirects and looks_like_login(fetched.url)):
         return "gated", "HTTP 403: sign-in page"

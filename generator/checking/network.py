@@ -16,6 +16,7 @@ import contextlib
 import heapq
 import ipaddress
 import itertools
+import re
 import socket
 import threading
 import time
@@ -48,8 +49,9 @@ class Resolver:
 
     def resolve(self, host: str) -> tuple[str, ...]:
         host = host.lower().rstrip(".").strip("[]")
-        if _ip(host) is not None:
-            return (host,)
+        literal = _ip(host)
+        if literal is not None:
+            return (str(literal),)
         with self._lock:
             cached = self._cache.get(host)
         if cached is None:
@@ -69,20 +71,48 @@ def _system_lookup(host: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+_NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$", re.IGNORECASE)
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
 def _ip(text: str) -> IPAddress | None:
+    """The address a host names, in any spelling a resolver accepts: IPv6 (with a zone),
+    dotted IPv4, and the old numeric IPv4 forms (`2130706433`, `0x7f000001`, `0177.1`)."""
+    text = text.split("%", 1)[0]
     try:
-        return ipaddress.ip_address(text.split("%", 1)[0])
+        return ipaddress.ip_address(text)
     except ValueError:
+        pass
+    if not _NUMERIC_HOST.match(text):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(text))
+    except OSError:
         return None
 
 
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries: IPv4-mapped, IPv4-compatible (`::a.b.c.d`),
+    NAT64 (64:ff9b::/96), 6to4 (2002::/16) and Teredo."""
+    found = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    if int(ip) >> 32 == 0:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip in NAT64:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return [address for address in found if address is not None]
+
+
 def is_public(address: str) -> bool:
-    """True for a globally routable unicast address."""
+    """True for a globally routable unicast address, and one that does not lead to a
+    private one however it is spelled (an IPv6 form that carries a private IPv4 address)."""
     ip = _ip(address)
     if ip is None:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    carried = _embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else []
+    return _global(ip) and all(_global(inner) for inner in carried)
+
+
+def _global(ip: IPAddress) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
@@ -105,11 +135,15 @@ class Network:
                     raise RefusedAddress(f"{host} is a private or reserved address ({address})")
         return addresses
 
-    def vet_literal(self, host: str) -> None:
-        """Refuse an IP-literal host that is not public (used when a proxy resolves names)."""
-        literal = host.strip("[]")
-        if not self.allow_private and _ip(literal) and not self.may_contact(literal):
-            raise RefusedAddress(f"{host} is a private or reserved address")
+    def vet_for_proxy(self, host: str) -> None:
+        """Refuse a host before it is handed to a proxy, which would resolve and reach it
+        unchecked: resolved here, and refused when private. A name only the proxy can resolve
+        (no DNS on this side) is left to it."""
+        try:
+            self.vet(host)
+        except DnsFailure:
+            if _ip(host.strip("[]")) is not None:
+                raise
 
 
 # --- deadlines -----------------------------------------------------------------------------

@@ -34,19 +34,34 @@ _SOFT_404 = re.compile(
 _SIGN_IN = re.compile(r"\b(sign[ -]?in|log[ -]?in|sign on|single sign-on|log on)\b", re.I)
 _CHALLENGE_TITLE = re.compile(
     r"just a moment|attention required|checking your browser|verify you are human|"
-    r"are you a robot|access denied|security check|ddos protection",
+    r"are you a robot|access denied|security check|ddos protection|pardon our interruption|"
+    r"request unsuccessful|request rejected",
     re.IGNORECASE,
 )
-# Plain lower-case substrings: a regex alternation over every page costs far more CPU.
+# What only a challenge page carries (plain lower-case substrings: a regex alternation over
+# every page costs far more CPU).
 _CHALLENGE_MARKERS = (
-    "cf-chl",
-    "challenge-platform",
+    "cf-chl-",
     "cf_chl_opt",
-    "_incapsula_resource",
+    "/cdn-cgi/challenge-platform/h/",
+    "incapsula incident id",
     "captcha-delivery",
     "px-captcha",
     "enable javascript and cookies to continue",
 )
+# What bot protection loads in ordinary pages too: a challenge only on a tiny, empty page (the
+# Incapsula JavaScript challenge is just that script; Cloudflare's injected detection script
+# in an empty single-page-app shell is not one).
+_STUB_SCRIPTS = ("_incapsula_resource",)
+_STUB_BYTES = 4096
+# Scripts of bot protection, also injected in ordinary pages: on a thin page that answers
+# 403 or 5xx they show the wall (see links.py).
+_PROTECTION_SCRIPTS = ("_incapsula_resource", "challenge-platform", "captcha")
+_THIN_TEXT = 1500
+"""A challenge page says a sentence or two; a page with more visible text than this is a page
+(an article, a forum index) whatever bot-protection script it also loads."""
+_EMPTY_TEXT = 100
+_TEXTLESS = ("script", "style", "noscript", "template")
 _PLATFORM_MARKERS: dict[str, tuple[str, ...]] = {
     "discourse": (
         "data-discourse-setup",
@@ -76,6 +91,8 @@ class PageFacts:
     platform: str | None = None
     has_password_field: bool = False
     challenge: bool = False
+    protection: bool = False
+    """A thin page that loads a bot-protection script (a wall when it comes with 403 or 5xx)."""
     body: bytes = field(default=b"", compare=False, repr=False)
     """The HTML itself, for dates on the page; kept as bytes (a parsed tree is ten times
     larger and only the last activity source needs it)."""
@@ -110,16 +127,46 @@ def _read_page(body: bytes, url: str, platform: str | None, content_type: str) -
         return PageFacts(platform=platform)
     text = body[:_MARKER_WINDOW].decode("utf-8", errors="replace").lower()
     title = _text(tree.find(".//title"))
+    visible = _visible_text_length(tree)
     return PageFacts(
         title=title,
         heading=_text(tree.find(".//h1")),
         feeds=_advertised_feeds(tree, url),
         platform=platform or _generator_platform(tree) or _marker_platform(text),
         has_password_field=bool(tree.xpath(".//input[@type='password']")),
-        challenge=bool(_CHALLENGE_TITLE.search(title)) or _has_any(text, _CHALLENGE_MARKERS),
+        challenge=_is_challenge(title, text, visible, len(body)),
+        protection=visible <= _THIN_TEXT and _has_any(text, _PROTECTION_SCRIPTS),
         body=body,
         content_type=content_type,
     )
+
+
+def _is_challenge(title: str, lowered: str, visible: int, size: int) -> bool:
+    """A page *is* a challenge, not merely protected: little to read, and the words or the
+    markup of a challenge (or, for a tiny empty page, just a bot-protection script)."""
+    stub = size <= _STUB_BYTES and visible <= _EMPTY_TEXT
+    if stub and _has_any(lowered, _STUB_SCRIPTS):
+        return True
+    said = bool(_CHALLENGE_TITLE.search(title)) or _has_any(lowered, _CHALLENGE_MARKERS)
+    return said and visible <= _THIN_TEXT
+
+
+def _visible_text_length(tree: lxml.html.HtmlElement) -> int:
+    """Characters a reader would see in the body (scripts, styles and spaces left out)."""
+    body = tree.find(".//body")
+    if body is None:
+        return 0
+    total = 0
+    for element in body.iter():
+        if element.tag in _TEXTLESS or not isinstance(element.tag, str):
+            total += len("".join((element.tail or "").split()))
+            continue
+        total += len("".join((element.text or "").split())) + len(
+            "".join((element.tail or "").split())
+        )
+        if total > _THIN_TEXT:
+            break
+    return total
 
 
 def parse_html(body: bytes, content_type: str = "") -> lxml.html.HtmlElement | None:
