@@ -198,8 +198,11 @@ def open_page(browser: Any, synthetic_base: str) -> Iterator[Opener]:
         viewport: dict[str, int] = DESKTOP,
         javascript: bool = True,
         init_script: str | None = None,
+        color_scheme: str = "light",
     ) -> Any:
-        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+        context = browser.new_context(
+            viewport=viewport, java_script_enabled=javascript, color_scheme=color_scheme
+        )
         if init_script:
             context.add_init_script(init_script)
         # Were anything to leave the host, it is recorded (Watch) and refused here.

@@ -220,7 +220,7 @@ def embed_snippet(site_url: str, view: CommunityView) -> str:
     """HTML a community can paste to show the badge, linking back to its page here."""
     page, image = html.escape(page_url(site_url, view)), html.escape(badge_url(site_url, view))
     alt = "Listed on The Big List of B2B Online Communities"
-    return f'<a href="{page}"><img src="{image}" alt="{alt}" height="20"></a>'
+    return f'<a href="{page}"><img src="{image}" alt="{alt}" width="150" height="20"></a>'
 
 
 def exports(
