@@ -132,18 +132,34 @@ def _add_hostile_entry(communities: Path) -> None:
     (communities / "tom-and-jerry.yml").write_text(json.dumps(entry), encoding="utf-8")
 
 
+# Link standings, in turn, of the communities with a record (outcome, link status).
+STANDINGS = (
+    ("ok", "ok"),
+    ("ok", "ok"),
+    ("moved", "moved"),
+    ("gated", "gated"),
+    ("blocked", "blocked"),
+    ("timeout", "failing"),
+    ("not_found", "dead"),
+)
+
+
 def _synthetic_state(data: Path) -> str:
-    """Activity for three communities in four: active, slowing, dormant, then unknown."""
+    """Activity for three communities in four: active, slowing, dormant, then unknown; their
+    links mostly work, the others in every other standing in turn (STANDINGS)."""
     communities = {}
     for number, path in enumerate(sorted((data / "communities").glob("community-*.yml"))):
         if number % 4 == 3:
             continue
         url = yaml.safe_load(path.read_text("utf-8"))["url"]
         activity = ACTIVITIES[number % 4]
+        outcome, link_status = STANDINGS[number // 4 % len(STANDINGS)]
         communities[path.stem] = {
             "url": url,
-            "outcome": "ok",
-            "link_status": "ok",
+            "outcome": outcome,
+            "link_status": link_status,
+            "final_url": url + "new/" if link_status == "moved" else url,
+            "failing_runs": 3 if link_status == "dead" else 0,
             "last_activity": f"2026-{1 + number % 10:02d}-{1 + number % 27:02d}",
             "activity_source": "feed",
             "activity": activity,

@@ -72,13 +72,28 @@ def ids_of(data: dict[str, Any], key: str, row: int) -> set[str]:
     return {item["values"][index][0] for index in indexes if index >= 0}
 
 
+def labels_of(data: dict[str, Any], key: str, row: int) -> list[str]:
+    item = facet(data, key)
+    names = dict(item["values"])
+    return [names[value] for value in sorted(ids_of(data, key, row))]
+
+
+def searched_text(data: dict[str, Any], row: int) -> str:
+    """What the text box matches: name, sponsor, audience and some facets' labels."""
+    texts = [data["name"][row]]
+    for key, table in (("sponsor", "sponsors"), ("audience", "audiences")):
+        texts.append(data[table][data[key][row]] if data[key][row] >= 0 else "")
+    for key in ("industry", "type", "platform", "access"):
+        texts += labels_of(data, key, row)
+    return "\n".join(texts).lower()
+
+
 def matching(data: dict[str, Any], chosen: dict[str, set[str]], text: str = "") -> list[int]:
     """Rows (in A–Z order) with one of the chosen values in every facet and every word."""
     words = text.lower().split()
     rows = []
     for row in range(data["rows"]):
-        sponsor = data["sponsors"][data["sponsor"][row]] if data["sponsor"][row] >= 0 else ""
-        haystack = f"{data['name'][row]}\n{sponsor}".lower()
+        haystack = searched_text(data, row)
         if all(word in haystack for word in words) and all(
             ids_of(data, key, row) & values for key, values in chosen.items()
         ):
@@ -146,6 +161,7 @@ def test_each_row_shows_its_facts_and_links_its_page(
     assert first[2] == labels["industry"][next(iter(ids_of(data, "industry", row)))]
     assert set(first[3].split(", ")) == {labels["type"][i] for i in ids_of(data, "type", row)}
     assert first[6] in {"Active", "Slowing", "Dormant", "Unknown"}
+    assert first[7] == dict(facet(data, "status")["values"])[next(iter(ids_of(data, "status", 0)))]
     page.click("#biglist-rows tr:first-child a")
     page.wait_for_load_state("load")
     assert page.inner_text("h1").rstrip("¶").strip() == data["name"][row]
@@ -221,6 +237,33 @@ def test_text_finds_names_and_sponsors(open_page: Opener, data: dict[str, Any]) 
     page.fill("#biglist-text", "community 0002 nothing-like-this")
     assert count_text(page) == "No community matches these filters."
     assert shown(page) == []
+
+
+def test_text_also_finds_audiences_and_facet_labels(
+    open_page: Opener, data: dict[str, Any]
+) -> None:
+    """The box's hint says "e.g. Salesforce, developers": a word of an audience, an industry
+    or a type finds its communities, not only names and sponsors do."""
+    page = open_page()
+    page.fill("#biglist-text", "Engineers cybersecurity")
+    expected = matching(data, {}, "engineers cybersecurity")
+    in_name = [row for row in expected if "engineers" in data["name"][row].lower()]
+    assert 0 < len(expected) < BATCH and len(in_name) < len(expected)
+    assert sorted(shown_slugs(page)) == sorted(data["slug"][row] for row in expected)
+    assert "audience" in page.inner_text("label[for=biglist-text]")
+
+
+def test_link_status_column_and_facet(open_page: Opener, data: dict[str, Any]) -> None:
+    page = open_page()
+    standings = dict(facet(data, "status")["values"])
+    assert set(standings) == {"ok", "moved", "gated", "blocked", "failing", "dead", "unknown"}
+    assert page.inner_text(".biglist-results thead th:last-child") == "Link"
+    choose(page, "status", "dead", data)
+    expected = matching(data, {"status": {"dead"}})
+    assert count_text(page) == says(len(expected))
+    assert {row[7] for row in shown(page)} == {standings["dead"]}
+    assert page.locator("#biglist-rows .biglist-link--dead").count() == min(len(expected), BATCH)
+    assert query(page) == {"status": ["dead"]}
 
 
 def test_sorting_by_name_date_added_and_activity(open_page: Opener, data: dict[str, Any]) -> None:
@@ -390,7 +433,77 @@ def test_when_the_data_cannot_load_the_page_says_so(browser: Any, synthetic_base
     page = context.new_page()
     page.goto(synthetic_base)
     expect(page.locator("#biglist-unavailable")).to_be_visible()
-    assert not page.is_visible("#biglist-app")
+    assert not page.is_visible("#biglist-controls") and not page.is_visible("#biglist-more")
+    assert page.locator("#biglist-rows tr").count() == BATCH  # the first screen stays
     page.click("#biglist-unavailable a")
     page.wait_for_url("**/browse/")
     context.close()
+
+
+# --- the first screen, before and after the script ------------------------------------------
+
+SHIFTS = """
+window.biglistShift = 0;
+new PerformanceObserver(list => {
+  for (const shift of list.getEntries()) {
+    if (!shift.hadRecentInput) window.biglistShift += shift.value;
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+def first_screen(page: Any) -> dict[str, Any]:
+    return {
+        "rows": shown(page),
+        "links": page.eval_on_selector_all("#biglist-rows a", "a => a.map(x => x.href)"),
+        "badges": page.eval_on_selector_all("#biglist-rows span", "s => s.map(x => x.className)"),
+        "facets": page.inner_text("#biglist-facets"),
+        "values": page.eval_on_selector_all(
+            "#biglist-facets label", "l => l.map(x => x.textContent)"
+        ),
+        "count": count_text(page),
+        "more": page.inner_text("#biglist-more"),
+    }
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, PHONE], ids=["1280", "390"])
+def test_the_first_screen_is_in_the_html_and_nothing_moves_when_the_script_takes_over(
+    browser: Any, synthetic_base: str, viewport: dict[str, int]
+) -> None:
+    context = browser.new_context(viewport=viewport)
+    context.add_init_script(SHIFTS)
+    held: list[Any] = []
+    context.route("**/assets/generated/list.json", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(synthetic_base, wait_until="domcontentloaded")
+    page.wait_for_function("document.fonts.ready")
+    assert held and page.is_visible("#biglist-rows tr") and page.is_visible("#biglist-text")
+    assert page.get_attribute("#biglist-app", "data-state") is None  # the script still waits
+    before = first_screen(page)
+    assert len(before["rows"]) == BATCH and before["count"] == says(SYNTHETIC_COUNT + 1)
+    held[0].continue_()
+    page.wait_for_selector("#biglist-app[data-state=ready]")
+    assert first_screen(page) == before
+    assert page.evaluate("window.biglistShift") <= 0.05
+    context.close()
+
+
+def test_words_typed_before_the_data_arrives_still_filter(
+    browser: Any, synthetic_base: str, data: dict[str, Any]
+) -> None:
+    context = browser.new_context()
+    held: list[Any] = []
+    context.route("**/assets/generated/list.json", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(synthetic_base, wait_until="domcontentloaded")
+    page.fill("#biglist-text", "vendor 0012")
+    held[0].continue_()
+    page.wait_for_selector("#biglist-app[data-state=ready]")
+    expected = matching(data, {}, "vendor 0012")
+    assert sorted(shown_slugs(page)) == sorted(data["slug"][row] for row in expected)
+    context.close()
+
+
+def test_the_home_page_title_is_the_site_name_once(open_page: Opener) -> None:
+    page = open_page()
+    assert page.title() == "The Big List of B2B Online Communities"

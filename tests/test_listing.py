@@ -13,6 +13,7 @@ import pytest
 from generator.catalog.validation import load_catalog
 from generator.site import listing
 from generator.site.building import render_site
+from generator.site.first_screen import first_screen
 from generator.site.listing import LIST_DATA_PATH, day_number, list_data, list_pages, page_path
 from generator.site.views import build_site_view
 from generator.state import state_from_json
@@ -74,7 +75,16 @@ def test_sponsors_are_a_label_table(sample_data: Path) -> None:
 
 def test_facets_cover_every_filter_of_the_list(sample_data: Path) -> None:
     keys = [item["key"] for item in data_of(sample_data)["facets"]]
-    assert keys == ["industry", "type", "platform", "access", "activity", "edition", "featured"]
+    assert keys == [
+        "industry",
+        "type",
+        "platform",
+        "access",
+        "activity",
+        "status",
+        "edition",
+        "featured",
+    ]
 
 
 def test_facet_rows_point_into_their_label_table(sample_data: Path) -> None:
@@ -111,6 +121,45 @@ def test_featured_and_big_list_editions(sample_data: Path) -> None:
     assert facet(data, "featured")["rows"] == [0, -1, -1]
     assert facet(data, "edition")["values"] == [["2016", "2016 edition"]]
     assert facet(data, "edition")["rows"] == [[0], [], []]
+
+
+def test_audiences_are_a_label_table(sample_data: Path) -> None:
+    for slug, audience in (("secops-peers", "Security leads"), ("acme-community", "Admins")):
+        with (sample_data / "communities" / f"{slug}.yml").open("a", encoding="utf-8") as entry:
+            entry.write(f"audience: {audience}\n")
+    data = data_of(sample_data)
+    assert data["audiences"] == ["Admins", "Security leads"]
+    assert data["audience"] == [0, -1, 1]
+
+
+def test_link_standing_comes_from_the_checker_state(sample_data: Path) -> None:
+    unchecked = data_of(sample_data)
+    assert facet(unchecked, "status")["values"] == [["unknown", "Not checked yet"]]
+    state = json.loads(json.dumps(STATE))
+    state["communities"]["secops-peers"].update(outcome="not_found", link_status="dead")
+    checked = data_of(sample_data, state)
+    assert facet(checked, "status")["values"] == [
+        ["dead", "Link dead"],
+        ["unknown", "Not checked yet"],
+    ]
+    assert value_ids(checked, "status", row_of(checked, "secops-peers")) == ["dead"]
+
+
+def test_the_first_screen_is_what_the_script_draws_first(sample_data: Path) -> None:
+    data = data_of(sample_data, STATE)
+    screen = first_screen(data, rows=2)
+    assert [row.slug for row in screen.rows] == ["acme-community", "acme-developers"]
+    assert screen.rows[0].featured and not screen.rows[1].featured
+    assert screen.count_text == "Showing 2 of 3 communities."
+    assert screen.more_text == "Show 1 more (1 not shown yet)"
+    industry = next(control for control in screen.facets if control.key == "industry")
+    assert [(value.label, value.count) for value in industry.values] == [
+        ("Enterprise software", "(2)"),
+        ("Cybersecurity", "(1)"),
+    ]
+    assert first_screen(data).count_text == "3 communities."
+    secops = first_screen(data).rows[2]
+    assert (secops.activity.id, secops.link.label) == ("active", "Link works")
 
 
 def test_dates_are_day_numbers(sample_data: Path) -> None:

@@ -3,26 +3,33 @@
  * (generator/site/listing.py documents its shape); only the rows on screen are in the DOM, a batch
  * at a time, so it stays fast at 10,000 communities.
  *
+ * The page's HTML already holds the first screen (the form with its facets and counts, the
+ * first rows in the default order: generator/site/first_screen.py): the script adopts the form
+ * and redraws the same rows, so nothing moves when it takes over.
+ *
  * Contributed text only ever reaches the page through textContent and attributes set with
  * the DOM API; nothing is parsed as HTML. Without JavaScript the page shows its plain list
  * (in <noscript>) instead. */
 (function () {
   "use strict";
 
-  /* Rows drawn after each change (about two screens: layout cost grows with every row), and
-   * rows added per "Show more". */
-  var FIRST_ROWS = 25;
+  var app = document.getElementById("biglist-app");
+  if (!app || !window.fetch || !window.URLSearchParams) return;
+
+  /* Rows drawn after each change (about two screens: layout cost grows with every row; the
+   * page's HTML says how many it carries), and rows added per "Show more". */
+  var FIRST_ROWS = Number(app.getAttribute("data-first-rows")) || 25;
   var MORE_ROWS = 100;
   var SORTS = ["featured", "name", "added", "activity", "posts"];
   var DEFAULT_SORT = "featured";
   var ANNOUNCE_DELAY = 400;
   /* The URL follows typing once it pauses: browsers limit how often history may change. */
   var URL_DELAY = 300;
-  var COLUMNS = ["Community", "Sponsor", "Industry", "Type", "Access", "Platform", "Activity"];
+  var COLUMNS = ["Community", "Sponsor", "Industry", "Type", "Access", "Platform", "Activity",
+    "Link"];
+  /* Facets whose labels the text box also matches. */
+  var SEARCHED_FACETS = ["industry", "type", "platform", "access"];
   var numbers = new Intl.NumberFormat("en");
-
-  var app = document.getElementById("biglist-app");
-  if (!app || !window.fetch || !window.URLSearchParams) return;
 
   fetch(app.getAttribute("data-src"), { credentials: "same-origin" })
     .then(function (response) {
@@ -31,8 +38,11 @@
     })
     .then(start)
     .catch(function () {
-      /* Say so, and point to the facet pages, which work without the data file. */
+      /* Say so, and point to the facet pages, which work without the data file; the first
+       * rows stay, the controls that cannot work go. */
       document.getElementById("biglist-unavailable").hidden = false;
+      document.getElementById("biglist-controls").hidden = true;
+      document.getElementById("biglist-more").hidden = true;
     });
 
   /* --- text ---------------------------------------------------------------------------- */
@@ -51,6 +61,8 @@
     var list = makeList(data);
     var ui = makeUi(list);
     var state = readState(list);
+    /* Words typed while the data was on its way count, unless the URL says otherwise. */
+    if (!state.text) state.text = ui.text.value;
     var view = { matches: [], shown: 0, typing: false, announceTimer: 0, urlTimer: 0 };
 
     function update(options) {
@@ -131,7 +143,6 @@
 
     syncControls(list, ui, state);
     update({ quiet: true });
-    app.hidden = false;
     app.setAttribute("data-state", "ready");
     app.dispatchEvent(new CustomEvent("biglist:ready", { bubbles: true }));
   }
@@ -145,6 +156,8 @@
       sponsor: data.sponsor.map(function (index) {
         return index < 0 ? "" : data.sponsors[index];
       }),
+      audience: data.audience,
+      audiences: data.audiences,
       added: data.added,
       lastActivity: data.last_activity,
       posts: sparse(data.posts_30_days, data.rows),
@@ -168,9 +181,19 @@
       });
     });
     list.haystack = list.name.map(function (name, row) {
-      return fold(name + "\n" + list.sponsor[row]);
+      return fold(haystack(list, row, name));
     });
     return list;
+  }
+
+  /* What the text box matches: name, sponsor, audience and the labels of some facets. */
+  function haystack(list, row, name) {
+    var audience = list.audience[row];
+    var parts = [name, list.sponsor[row], audience >= 0 ? list.audiences[audience] : ""];
+    SEARCHED_FACETS.forEach(function (key) {
+      parts.push(label(list.byKey[key], row));
+    });
+    return parts.join("\n");
   }
 
   function hasValue(facet, row, selected) {
@@ -347,6 +370,9 @@
       summaries: {},
     };
     list.facets.forEach(function (facet) {
+      var drawn = ui.facets.querySelector("details[data-facet='" + facet.key + "']");
+      if (drawn && adoptFacet(facet, drawn, ui)) return;
+      if (drawn) drawn.remove();
       ui.facets.appendChild(facetControl(facet, ui));
     });
     return ui;
@@ -359,8 +385,22 @@
     return node;
   }
 
+  /* Take over a facet the page's HTML drew, if it has one box per value. */
+  function adoptFacet(facet, details, ui) {
+    var boxes = details.querySelectorAll("input[name='" + facet.key + "']");
+    if (boxes.length !== facet.values.length) return false;
+    ui.checkboxes[facet.key] = Array.prototype.slice.call(boxes);
+    ui.counts[facet.key] = ui.checkboxes[facet.key].map(function (box) {
+      var counter = box.parentElement.querySelector(".biglist-facet__count");
+      return { item: box.closest("li"), counter: counter, shown: -1 };
+    });
+    ui.summaries[facet.key] = details.querySelector(".biglist-facet__chosen");
+    return true;
+  }
+
   function facetControl(facet, ui) {
     var details = element("details", "biglist-facet");
+    details.setAttribute("data-facet", facet.key);
     var summary = element("summary", "biglist-facet__summary", facet.title);
     var chosen = element("span", "biglist-facet__chosen");
     summary.appendChild(chosen);
@@ -489,6 +529,7 @@
     tr.appendChild(cell(label(facets.access, row) + detectedMark(list, "access", row), 4));
     tr.appendChild(cell(label(facets.platform, row) + detectedMark(list, "platform", row), 5));
     tr.appendChild(activityCell(facets.activity, row, list.posts[row]));
+    tr.appendChild(badgeCell(facets.status, row, 7, "biglist-link", "Not checked yet"));
     return tr;
   }
 
@@ -497,16 +538,21 @@
   }
 
   function activityCell(activity, row, posts) {
-    var td = cell("", 6);
-    var value = activity ? activity.rows[row] : -1;
-    var id = value >= 0 ? activity.values[value][0] : "unknown";
-    var badge = element("span", "biglist-activity biglist-activity--" + id,
-      value >= 0 ? activity.values[value][1] : "Unknown");
-    td.appendChild(badge);
+    var td = badgeCell(activity, row, 6, "biglist-activity", "Unknown");
     if (posts >= 0) {
       var count = posts.toLocaleString("en-US") + (posts === 1 ? " post" : " posts");
       td.appendChild(document.createTextNode(", " + count + " in 30 days"));
     }
+    return td;
+  }
+
+  function badgeCell(facet, row, column, kind, unknown) {
+    var td = cell("", column);
+    var value = facet ? facet.rows[row] : -1;
+    var id = value >= 0 ? facet.values[value][0] : "unknown";
+    var badge = element("span", kind + " " + kind + "--" + id,
+      value >= 0 ? facet.values[value][1] : unknown);
+    td.appendChild(badge);
     return td;
   }
 })();

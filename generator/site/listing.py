@@ -10,6 +10,8 @@ once), facet values as indexes into label tables, dates as day numbers.
      "slug": ["acme-community", ...], "name": ["Acme Community", ...],
      "sponsor": [0, 0, -1],                       # index into "sponsors", -1 = none
      "sponsors": ["Acme"],
+     "audience": [0, -1, -1],                     # index into "audiences", -1 = none
+     "audiences": ["Acme developers and admins"],
      "added": [19783, ...],                        # days since 1970-01-01
      "last_activity": [20410, -1, ...],            # days since 1970-01-01, -1 = unknown
      "posts_30_days": {"rows": [0], "values": [1240]},   # sparse: rows with a count
@@ -18,6 +20,7 @@ once), facet values as indexes into label tables, dates as day numbers.
                  "values": [["enterprise-software", "Enterprise software"], ...],
                  "rows": [0, 0, 1]}, ...]}         # value index (-1 = none) or a list of them
 
+The text box matches names, sponsors, audiences and the labels of a row's facet values.
 Rows come in the list's name order (A–Z). Without JavaScript the same list is served as plain
 pages: the first on the home page itself, the rest under `all/`; the facet pages and sponsor
 pages work as they are.
@@ -31,6 +34,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.site.first_screen import FirstScreen, first_screen
+from generator.site.status import LINK_LABELS
 from generator.site.views import CommunityView, FacetGroup, SiteView, TermLink
 
 LIST_DATA_PATH = "assets/generated/list.json"
@@ -82,6 +87,7 @@ class HomeView:
 
     site: SiteView
     pages: list[ListPage]
+    first: FirstScreen
     data_path: str = LIST_DATA_PATH
 
     @property
@@ -94,7 +100,8 @@ class HomeView:
 
 
 def home_view(site: SiteView, rows_per_page: int | None = None) -> HomeView:
-    return HomeView(site, list_pages(site.communities, rows_per_page or ROWS_PER_PAGE))
+    pages = list_pages(site.communities, rows_per_page or ROWS_PER_PAGE)
+    return HomeView(site, pages, first_screen(list_data(site)))
 
 
 def list_pages(views: Sequence[CommunityView], rows_per_page: int) -> list[ListPage]:
@@ -120,15 +127,17 @@ def list_json(site: SiteView) -> str:
 
 def list_data(site: SiteView) -> dict[str, Any]:
     views = site.communities
-    sponsors = sorted({view.community.sponsor for view in views if view.community.sponsor})
-    sponsor_index = {name: number for number, name in enumerate(sponsors)}
+    sponsors, sponsor = _table([view.community.sponsor for view in views])
+    audiences, audience = _table([view.community.audience for view in views])
     return {
         "version": LIST_DATA_VERSION,
         "rows": len(views),
         "slug": [view.slug for view in views],
         "name": [view.name for view in views],
-        "sponsor": [sponsor_index.get(view.community.sponsor or "", NO_VALUE) for view in views],
+        "sponsor": sponsor,
         "sponsors": sponsors,
+        "audience": audience,
+        "audiences": audiences,
         "added": [day_number(view.community.added) for view in views],
         "last_activity": [day_number(view.status.last_activity) for view in views],
         "facets": list_facets(site),
@@ -151,6 +160,13 @@ def _detected(term: TermLink | None) -> bool:
     return term is not None and term.detected
 
 
+def _table(texts: Sequence[str | None]) -> tuple[list[str], list[int]]:
+    """Each distinct text once (sorted), and per row its index in that table (-1 = none)."""
+    table = sorted({text for text in texts if text})
+    index = {text: number for number, text in enumerate(table)}
+    return table, [index.get(text or "", NO_VALUE) for text in texts]
+
+
 def day_number(day: dt.date | None) -> int:
     return (day - EPOCH).days if day else NO_VALUE
 
@@ -162,7 +178,18 @@ def list_facets(site: SiteView) -> list[dict[str, Any]]:
         for key, vocabulary, order in FACET_SOURCES
         if vocabulary in groups
     ]
-    return [*facets, _edition_facet(site.communities), _featured_facet(site.communities)]
+    views = site.communities
+    return [*facets, _status_facet(views), _edition_facet(views), _featured_facet(views)]
+
+
+def _status_facet(views: Sequence[CommunityView]) -> dict[str, Any]:
+    """The link's standing from the checker (ok, moved, gated, blocked, failing, dead,
+    not checked yet), in that order; only standings some community has."""
+    present = {view.status.link_status for view in views}
+    values = [(status, label) for status, label in LINK_LABELS.items() if status in present]
+    return _facet(
+        "status", "Link", values, lambda view, term: view.status.link_status == term, views
+    )
 
 
 def _vocabulary_facet(
