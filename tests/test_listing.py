@@ -241,3 +241,16 @@ def test_plain_pages_stay_out_of_search_and_nav(
         assert "search:\n  exclude: true" in str(files[path])
     config = (Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text("utf-8")
     assert "  /all/\n" in config
+
+
+def test_the_first_screen_marks_detected_values_and_post_counts_as_the_script_does(
+    sample_data: Path,
+) -> None:
+    data = data_of(sample_data, STATE)
+    secops = row_of(data, "secops-peers")
+    data["detected"] = {"platform": [], "access": [secops]}
+    data["posts_30_days"] = {"rows": [secops], "values": [1240]}
+    row = first_screen(data).rows[secops]
+    assert row.cells[3] == "Members only (detected)"
+    assert row.posts == ", 1,240 posts in 30 days"
+    assert first_screen(data).rows[0].posts == ""
