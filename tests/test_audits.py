@@ -154,3 +154,15 @@ def test_every_image_has_its_size_so_nothing_jumps_when_it_loads(synthetic_site:
         if not (re.search(r"\swidth=", tag) and re.search(r"\sheight=", tag))
     ]
     assert unsized == []
+
+
+def test_the_sitemap_every_page_fetches_is_a_small_index_of_the_full_one(
+    synthetic_site: Path,
+) -> None:
+    """Material's script fetches /sitemap.xml for any <link rel=alternate> (the Atom feed's)
+    and parses its <url> entries: that must not grow with the list."""
+    index = (synthetic_site / "sitemap.xml").read_text("utf-8")
+    assert "<url>" not in index and index.count("<sitemap>") == 1
+    assert re.search(r"<loc>https?://[^<]+/sitemap-pages\.xml</loc>", index)
+    pages = (synthetic_site / "sitemap-pages.xml").read_text("utf-8")
+    assert pages.count("<url>") == len(list(synthetic_site.rglob("index.html")))
