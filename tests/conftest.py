@@ -146,7 +146,8 @@ STANDINGS = (
 
 def _synthetic_state(data: Path) -> str:
     """Activity for three communities in four: active, slowing, dormant, then unknown; their
-    links mostly work, the others in every other standing in turn (STANDINGS)."""
+    links mostly work, the others in every other standing in turn (STANDINGS); one in eight
+    also has a count of posts."""
     communities = {}
     for number, path in enumerate(sorted((data / "communities").glob("community-*.yml"))):
         if number % 4 == 3:
@@ -164,6 +165,8 @@ def _synthetic_state(data: Path) -> str:
             "activity_source": "feed",
             "activity": activity,
         }
+        if number % 8 == 1:  # a platform that counts its posts
+            communities[path.stem]["posts_30_days"] = 1000 + 13 * number
     state = {"version": 1, "checked_at": "2026-11-25T03:00:00Z", "communities": communities}
     return json.dumps(state)
 

@@ -282,6 +282,20 @@ def test_sorting_by_name_date_added_and_activity(open_page: Opener, data: dict[s
     assert shown_slugs(page) == [data["slug"][row] for row in dated[:BATCH]]
 
 
+def test_sorting_by_posts_and_the_count_in_the_activity_column(
+    open_page: Opener, data: dict[str, Any]
+) -> None:
+    counts = data["posts_30_days"]
+    counted = sorted(zip(counts["rows"], counts["values"], strict=True), key=lambda c: -c[1])
+    assert len(counted) > 10
+    page = open_page()
+    page.select_option("#biglist-sort", "posts")
+    assert shown_slugs(page) == [data["slug"][row] for row, _ in counted[:BATCH]]
+    posts = counted[0][1]
+    assert shown(page)[0][6] == f"Slowing, {posts:,} posts in 30 days"
+    assert query(page)["sort"] == ["posts"]
+
+
 def test_show_more_renders_the_next_batch(open_page: Opener) -> None:
     page = open_page()
     total = SYNTHETIC_COUNT + 1

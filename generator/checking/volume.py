@@ -4,12 +4,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.checking.platforms import _dig, _json
 from generator.checking.probing import ProbeContext
+
+JSON_ACCEPT = "application/json"
 
 
 @dataclass(frozen=True)
@@ -21,10 +23,22 @@ class Volume:
 def discourse_volume(context: ProbeContext, base: str, gated: bool) -> Volume | None:
     """The counts of the forum installed at `base`, or None when it shares none."""
     if not gated:
-        found = _volume(_dig(_json(context, f"{base}/about.json"), "about", "stats"))
+        about = _json(context, f"{base}/about.json")
+        inner = about.get("about") if isinstance(about, Mapping) else None
+        found = _volume(inner.get("stats") if isinstance(inner, Mapping) else None)
         if found is not None:
             return found
     return _volume(_json(context, f"{base}/site/statistics.json"))
+
+
+def _json(context: ProbeContext, url: str) -> Any:
+    fetched = context.fetch(url, JSON_ACCEPT)
+    if fetched is None or fetched.status != 200:
+        return None
+    try:
+        return json.loads(fetched.body)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _volume(stats: Any) -> Volume | None:

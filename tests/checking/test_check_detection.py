@@ -301,3 +301,13 @@ def test_a_login_required_discourse_counts_through_its_statistics(tmp_path: Path
     assert record.detected_platform == "discourse"
     assert record.posts_30_days == 57
     assert site.count("/about.json") == 0
+
+
+@pytest.mark.parametrize(
+    "about", [{"about": []}, {"about": {"stats": {"posts_30_days": "many"}}}, [], "x", None]
+)
+def test_odd_about_answers_give_no_count(tmp_path: Path, web: Web, about: Any) -> None:
+    site = _discourse(web, about, None)
+    data = make_data(tmp_path, {"odd": entry(site.url())})
+    record = check_communities(data, options=quick()).records[0]
+    assert record.posts_30_days is None and record.detected_platform == "discourse"
