@@ -13,6 +13,7 @@ the report (DESIGN.md), gathered into the record's `Learned`.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 from generator.checking.activity import ActivityResult
 from generator.checking.archive import carried_over
@@ -36,14 +37,23 @@ def learn(
     activity: ActivityResult,
     volume: Volume | None = None,
 ) -> Learned:
-    detection = platform_of(url, link)
+    """This visit's findings. When the visit could not read the site (down, a bot wall, a
+    rate limit, a runner without network), what an earlier visit saw at the same address is
+    kept: an outage does not change the software a community runs on."""
     archived = carried_over(previous, url, link_status)
-    return Learned(
-        detected_platform=detection.platform if detection else None,
-        platform_evidence=detection.evidence if detection else None,
-        detected_access=access_of(link, activity),
-        posts_30_days=volume.posts_30_days if volume else None,
-        active_users_30_days=volume.active_users_30_days if volume else None,
+    if link.outcome not in READ_OUTCOMES | {"gated"} and previous and previous.url == url:
+        seen = previous.learned
+    else:
+        seen = Learned(detected_access=access_of(link, activity))
+        if volume is not None:
+            seen = replace(seen, posts_30_days=volume.posts_30_days,
+                           active_users_30_days=volume.active_users_30_days)  # fmt: skip
+    detection = platform_of(url, link)
+    if detection is not None:
+        seen = replace(seen, detected_platform=detection.platform,
+                       platform_evidence=detection.evidence)  # fmt: skip
+    return replace(
+        seen,
         archive_url=archived.archive_url,
         archive_date=archived.archive_date,
         archive_checked=archived.archive_checked,

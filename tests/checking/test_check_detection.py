@@ -311,3 +311,15 @@ def test_odd_about_answers_give_no_count(tmp_path: Path, web: Web, about: Any) -
     data = make_data(tmp_path, {"odd": entry(site.url())})
     record = check_communities(data, options=quick()).records[0]
     assert record.posts_30_days is None and record.detected_platform == "discourse"
+
+
+def test_an_outage_keeps_what_the_site_showed_before(tmp_path: Path, web: Web) -> None:
+    answers = iter([Reply(200, html(), {"X-Discourse-Route": "list/latest"}), Reply(503, "down")])
+    site = web.host().route("/", lambda seen: next(answers))
+    site.route("/about.json", Reply(200, json.dumps(ABOUT)))
+    data = make_data(tmp_path, {"forum": entry(site.url())})
+    first = check_communities(data, options=quick(retries=0)).records[0]
+    second = check_communities(data, options=quick(retries=0)).records[0]
+    assert second.outcome == "server_error"
+    assert second.learned == first.learned
+    assert second.detected_platform == "discourse" and second.posts_30_days == 1240
