@@ -6,8 +6,8 @@ snapshot of the entry's address, through the availability API.
      "url": "http://web.archive.org/web/20130919044612/http://example.com/",
      "timestamp": "20130919044612"}}}          # {} when there is no snapshot
 
-The lookups come after the run's visits, one after another through the run's own politeness
-(the API's host is a host like any other: one request at a time, the usual pause, retries with
+The lookups run beside the run's visits, one after another with the run's politeness (the
+API's host is a host like any other: one request at a time, the usual pause, retries with
 backoff). A lookup is repeated only every RECHECK_DAYS, so a list with many dead entries asks
 the archive about each of them once a month, not every night, and a run asks about at most
 MAX_LOOKUPS_PER_RUN entries. The API is a service for
@@ -19,7 +19,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -71,35 +72,87 @@ def due(record: CheckRecord, today: dt.date) -> bool:
     return checked is None or (today - checked).days >= RECHECK_DAYS
 
 
-def look_up_archives(
-    records: Sequence[CheckRecord], options: CheckOptions, today: dt.date
-) -> list[CheckRecord]:
-    """The records that were due, with what the archive said (unchanged when it failed)."""
-    wanted = sorted((r for r in records if due(r, today)), key=_longest_ago)[:MAX_LOOKUPS_PER_RUN]
-    if not options.archive_api or not wanted:
-        return []
-    fetcher = _fetcher(options)
-    try:
-        return list(_updated(fetcher, options.archive_api, wanted, today))
-    finally:
-        fetcher.close()
-        fetcher.network.watchdog.close()
+class ArchiveLookups:
+    """Asks the archive on a thread of its own while the run goes on: the lookups wait on one
+    host, and the run's other hosts need not wait for them.
+
+    The run offers each record as it comes in; after the run, `finish` takes the records the
+    run's end changed (a held-back strike that now counts) and waits for the last answers.
+    Among the records waiting, the never-asked ones go first, then the longest ago."""
+
+    def __init__(self, options: CheckOptions, today: dt.date) -> None:
+        self._options = options
+        self._today = today
+        self._pending: dict[str, CheckRecord] = {}
+        self._offered: set[str] = set()
+        self._found: dict[str, Snapshot] = {}
+        self._asked = 0
+        self._closed = False
+        self._abandoned = False
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._work, daemon=True, name="archive")
+
+    def start(self) -> None:
+        if self._options.archive_api:
+            self._thread.start()
+
+    def offer(self, record: CheckRecord) -> None:
+        if not due(record, self._today):
+            return
+        with self._changed:
+            self._pending[record.slug] = record
+            self._offered.add(record.slug)
+            self._changed.notify()
+
+    def finish(self, records: Sequence[CheckRecord]) -> list[CheckRecord]:
+        """`records` (the run's final ones) with what the archive said about them."""
+        for record in records:
+            if record.slug not in self._offered:
+                self.offer(record)
+        with self._changed:
+            self._closed = True
+            self._changed.notify()
+        if self._thread.is_alive():
+            self._thread.join()
+        return [
+            _with_snapshot(record, self._found[record.slug], self._today)
+            for record in records
+            if record.slug in self._found and record.link_status in ARCHIVED_STANDINGS
+        ]
+
+    def abandon(self) -> None:
+        """Stop without waiting for the answers (the run failed or was interrupted)."""
+        with self._changed:
+            self._closed = self._abandoned = True
+            self._changed.notify()
+
+    def _next(self) -> CheckRecord | None:
+        with self._changed:
+            while not self._pending and not self._closed:
+                self._changed.wait()
+            if self._abandoned or not self._pending or self._asked >= MAX_LOOKUPS_PER_RUN:
+                return None
+            slug = min(self._pending.values(), key=_longest_ago).slug
+            self._asked += 1
+            return self._pending.pop(slug)
+
+    def _work(self) -> None:
+        fetcher = _fetcher(self._options)
+        try:
+            while (record := self._next()) is not None:
+                try:
+                    snapshot = latest_snapshot(fetcher, self._options.archive_api, record.url)
+                except ArchiveUnavailable:
+                    return  # the records keep what an earlier night found
+                if snapshot is not None:
+                    self._found[record.slug] = snapshot
+        finally:
+            fetcher.close()
+            fetcher.network.watchdog.close()
 
 
 class ArchiveUnavailable(Exception):
     """The API did not answer, or answered with an error: ask no more this run."""
-
-
-def _updated(
-    fetcher: Fetcher, api: str, records: Iterable[CheckRecord], today: dt.date
-) -> Iterable[CheckRecord]:
-    for record in records:
-        try:
-            snapshot = latest_snapshot(fetcher, api, record.url)
-        except ArchiveUnavailable:
-            return  # the records keep what an earlier night found; the next run asks again
-        if snapshot is not None:
-            yield _with_snapshot(record, snapshot, today)
 
 
 def _longest_ago(record: CheckRecord) -> tuple[dt.date, str]:

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from generator.catalog.models import Entry, PlatformTerm
 from generator.catalog.validation import Catalog, load_catalog
 from generator.checking.activity import Thresholds
-from generator.checking.archive import look_up_archives
+from generator.checking.archive import ArchiveLookups
 from generator.checking.dispatch import Job, host_of
 from generator.checking.history import kept_standing
 from generator.checking.memory import few_malloc_arenas
@@ -128,8 +128,13 @@ def check_communities(
     run.shard = (shard.index, shard.count) if shard else None
     if not only:
         run.forget_all_but({entry.slug for entry in catalog.entries})
-    records, verdict = run.execute(entries)
-    records = run.revised(records, look_up_archives(records, run.options, started.date()))
+    run.archive.start()
+    try:
+        records, verdict = run.execute(entries)
+    except BaseException:
+        run.archive.abandon()
+        raise
+    records = run.revised(records, run.archive.finish(records))
     finished = (clock or _now)()
     if report_path is not None:
         write_text(report_path, report_json(records, finished, verdict), "report")
@@ -193,6 +198,7 @@ class _Run:
         self.started = started
         self.on_progress = on_progress
         self.shard: tuple[int, int] | None = None
+        self.archive = ArchiveLookups(options, started.date())
 
     def forget_all_but(self, slugs: set[str]) -> None:
         """Drop the records of entries that no longer exist."""
@@ -297,6 +303,7 @@ class _Run:
         held = record.outcome in NETWORK_OUTCOMES
         previous = self.previous.get(record.slug)
         self.records[record.slug] = kept_standing(previous, record) if held else record
+        self.archive.offer(self.records[record.slug])
         outcomes[record.outcome] += 1
         if self.on_progress is not None:
             self.on_progress(Progress(len(self.fresh), total, dict(outcomes), record))
