@@ -197,7 +197,8 @@ def test_the_lookups_go_on_while_the_run_visits_other_hosts(tmp_path: Path, web:
     slow = web.host().route("/", Reply(200, html(), delay=2.0))
     api = stand_in(web, {gone.url(): FOUND})
     data = make_data(tmp_path, {"a-gone": entry(gone.url()), "b-slow": entry(slow.url())})
-    check(data, api)
+    options = quick(retries=0, timeout=8.0, archive_api=api.url("/wayback/available"))
+    check_communities(data, options=options, clock=lambda: NIGHT)
     assert len(api.requests) == 1
     assert api.requests[0].started < slow.requests[0].ended  # type: ignore[operator]
     assert read_state(data / "check-state.json").records["a-gone"].learned.archive_url
