@@ -72,9 +72,18 @@ def build(data_dir: Path, state_file: Path | None, site_dir: Path, strict: bool)
 
     The site folder is replaced only when the whole build succeeded.
     """
+    from generator.forking import forget_interrupts, interrupt
     from generator.site.building import build as build_site
 
-    result = run(lambda: build_site(data_dir, site_dir, state_file=state_file, strict=strict))
+    forget_interrupts()
+    previous = signal.signal(signal.SIGTERM, interrupt)  # clean up as after Ctrl-C
+    try:
+        result = run(lambda: build_site(data_dir, site_dir, state_file=state_file, strict=strict))
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted: no half-built site was put in place.", err=True)
+        sys.exit(1)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     click.echo(f"Built {result.communities} communities into {result.site_dir}/.")
 
 

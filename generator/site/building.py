@@ -21,7 +21,7 @@ from generator.site.exports import (
     configured_site_url,
     exports,
 )
-from generator.forking import ForkedJob
+from generator.forking import ForkedJob, discard_own_folders
 from generator.site.health import build_health
 from generator.site.listing import LIST_DATA_PATH, list_json
 from generator.catalog.models import Term, Vocabularies
@@ -33,7 +33,13 @@ from generator.site.rendering import (
     render_pages,
 )
 from generator.site.search import BUNDLE_DIR, index_cards, search_cards, top_level_pages
-from generator.site.docs import build_with_mkdocs, write_files, write_generated
+from generator.site.docs import (
+    build_with_mkdocs,
+    recover_site,
+    temporary_prefixes,
+    write_files,
+    write_generated,
+)
 from generator.state import CheckState, default_state_path
 from generator.site.stats import build_changes, build_stats
 from generator.site.status import read_check_state
@@ -59,6 +65,22 @@ def build(
     now: dt.datetime | None = None,
 ) -> BuildResult:
     """Build the whole site; the previous site stays in place unless everything succeeded."""
+    recover_site(site_dir.resolve())
+    try:
+        return _build(data_dir, site_dir, state_file, docs_dir, config_file, strict, now)
+    finally:  # however it ended: even an interrupt between making a folder and using it
+        discard_own_folders(site_dir.resolve().parent, temporary_prefixes(site_dir.resolve()))
+
+
+def _build(
+    data_dir: Path,
+    site_dir: Path,
+    state_file: Path | None,
+    docs_dir: Path,
+    config_file: Path,
+    strict: bool,
+    now: dt.datetime | None,
+) -> BuildResult:
     catalog = load_catalog(data_dir)
     state = read_check_state(state_file or default_state_path(data_dir))
     site_url = configured_site_url(config_file)

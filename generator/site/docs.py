@@ -6,16 +6,26 @@ the whole build succeeded, so a failed build leaves the previous site in place.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import logging
 import os
 import shutil
-import tempfile
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from generator.errors import BuildError
+from generator.forking import (
+    BESIDE_PREFIX,
+    private_folder,
+    raise_if_interrupted,
+    signals_deferred,
+    sweep_stale_folders,
+)
 from generator.site.rendering import Fragments
 
 MANIFEST = ".biglist-generated.json"
@@ -120,7 +130,7 @@ def build_with_mkdocs(
         raise BuildError(f"{config_file}: MkDocs configuration not found")
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    staging = private_folder(staging_prefix(site_dir), site_dir.parent)
     try:
         _run_mkdocs(config_file, staging, strict=strict, fragments=fragments)
         if finish:
@@ -174,10 +184,85 @@ def _captured_warnings() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
+# --- the swap: a site folder is always in place --------------------------------------------
+
+
+def staging_prefix(site_dir: Path) -> str:
+    return f".{site_dir.name}.building-"
+
+
+def retired_path(site_dir: Path) -> Path:
+    return site_dir.with_name(f".{site_dir.name}.previous")
+
+
 def _swap_in(staging: Path, site_dir: Path) -> None:
-    retired = site_dir.with_name(f".{site_dir.name}.previous")
+    """Put the new site in place of the old one; the old one ends up at `staging` (removed
+    by the caller) or is removed here.
+
+    On Linux the two folders trade places in one step (renameat2 with RENAME_EXCHANGE), so no
+    moment exists without a site folder, whatever kills the process. Elsewhere it takes two
+    renames, with SIGINT and SIGTERM held between them; after a `kill -9` there, the next
+    build puts the old site back first (`recover_site`)."""
+    with signals_deferred():
+        raise_if_interrupted()  # an interrupt that Python had to drop still stops the swap
+        if not os.path.lexists(site_dir):
+            staging.rename(site_dir)
+        elif not _exchange(staging, site_dir):
+            _swap_in_two_steps(staging, site_dir)
+    shutil.rmtree(retired_path(site_dir), ignore_errors=True)
+
+
+def _swap_in_two_steps(staging: Path, site_dir: Path) -> None:
+    retired = retired_path(site_dir)
     shutil.rmtree(retired, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(retired)
+    site_dir.rename(retired)
+    _between_the_renames()
     staging.rename(site_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _between_the_renames() -> None:
+    """Nothing: the moment a kill would leave no site folder (tests stop the process here)."""
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically; False where the system or the file system cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False  # an old kernel, or a file system without exchange: take two steps
+    raise OSError(error, os.strerror(error), str(second))
+
+
+def _renameat2() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library without it (glibc before 2.28)
+        return None
+
+
+def recover_site(site_dir: Path) -> None:
+    """Before building: undo what a killed run may have left. Put the previous site back if
+    a two-step swap was cut between its renames, and remove the temporary folders of builds
+    whose process is gone."""
+    retired = retired_path(site_dir)
+    if not os.path.lexists(site_dir) and retired.is_dir():
+        retired.rename(site_dir)
+    sweep_stale_folders(site_dir.parent, temporary_prefixes(site_dir))
+
+
+def temporary_prefixes(site_dir: Path) -> tuple[str, ...]:
+    """The names of the temporary folders a build makes beside the site folder."""
+    return (staging_prefix(site_dir), BESIDE_PREFIX)
