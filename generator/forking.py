@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from generator.errors import BuildError
 
@@ -155,7 +155,6 @@ def _end_with(parent: int) -> None:
     a `kill -9` of the parent, which leaves it no chance to stop them itself."""
     signal.signal(signal.SIGTERM, _end_process_group)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})  # see fork
     _signal_on_parent_death(signal.SIGTERM)
     if os.getppid() != parent:  # the parent died before the request took effect
         _end_process_group(signal.SIGTERM, None)
@@ -260,13 +259,33 @@ def discard_own_folders(parent: Path, prefixes: tuple[str, ...]) -> None:
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
     """Hold SIGINT and SIGTERM until the block is done: for steps that must not be cut in
-    two (they are delivered, and act, right after)."""
-    held = {signal.SIGINT, signal.SIGTERM}
+    two. A signal that came meanwhile is handled right after, as it would have been.
+
+    The handlers are swapped, not the signal mask: a signal sent to the process may reach
+    any of its threads, while Python runs its handlers in the main thread."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+    previous = {number: signal.signal(number, _record_in(caught)) for number in _HELD}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        if caught:
+            _deliver(caught[0], previous[caught[0]])
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+def _record_in(caught: list[int]) -> Callable[[int, object], None]:
+    return lambda number, frame: caught.append(number)
+
+
+def _deliver(number: int, handler: Any) -> None:
+    if callable(handler):
+        handler(number, None)
+    elif handler == signal.SIG_DFL:
+        signal.raise_signal(number)

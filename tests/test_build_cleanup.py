@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -90,11 +91,15 @@ def test_sigterm_between_two_renames_waits_for_the_second(
     monkeypatch.setattr(docs, "_exchange", lambda first, second: False)
     monkeypatch.setattr(docs, "_between_the_renames", lambda: os.kill(os.getpid(), 15))
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    # Another thread may be the one the signal reaches: holding must not depend on which.
+    other = threading.Thread(target=time.sleep, args=(2,))
+    other.start()
     try:
         with pytest.raises(KeyboardInterrupt):
             docs._swap_in(staging, site)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        other.join()
     assert (site / "index.html").read_text("utf-8") == "new"
 
 
