@@ -91,10 +91,12 @@ class ArchiveLookups:
         self._abandoned = False
         self._changed = threading.Condition()
         self._thread = threading.Thread(target=self._work, daemon=True, name="archive")
+        self._wanted = self._started = False
 
     def start(self) -> None:
-        if self._options.archive_api:
-            self._thread.start()
+        # The thread itself starts with the first offer: a run forks its worker processes
+        # first, and a process may only fork while it runs no other thread (forking.py).
+        self._wanted = bool(self._options.archive_api)
 
     def offer(self, record: CheckRecord) -> None:
         if not due(record, self._today):
@@ -103,6 +105,9 @@ class ArchiveLookups:
             self._pending[record.slug] = record
             self._offered.add(record.slug)
             self._changed.notify()
+            if self._wanted and not self._started:
+                self._started = True
+                self._thread.start()
 
     def finish(self, records: Sequence[CheckRecord]) -> list[CheckRecord]:
         """`records` (the run's final ones) with what the archive said about them."""

@@ -15,9 +15,12 @@ from typing import Protocol
 
 import brotli
 
+PIECE = 256 * 1024
+"""Most bytes one decoding step produces: memory stays bounded whatever the ratio."""
+
 
 class _Decoder(Protocol):
-    def feed(self, data: bytes, room: int) -> bytes: ...
+    def feed(self, data: bytes) -> Iterator[bytes]: ...
 
 
 class DecodeFailed(Exception):
@@ -31,24 +34,26 @@ class _Zlib:
         self._wbits = 16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS
         self._engine = zlib.decompressobj(self._wbits)
         self._started = False
-        self._pending = b""
 
-    def feed(self, data: bytes, room: int) -> bytes:
-        data = self._pending + data
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while data:
+            out = self._step(data)
+            self._started = True
+            data = self._engine.unconsumed_tail
+            if out:
+                yield out
+            elif self._engine.eof or not data:
+                return
+
+    def _step(self, data: bytes) -> bytes:
         try:
-            out = self._engine.decompress(data, max(room, 1))
+            return self._engine.decompress(data, PIECE)
         except zlib.error as error:
             if self._started or self._wbits != zlib.MAX_WBITS:
                 raise DecodeFailed(str(error)) from None
-            self._engine, self._wbits = zlib.decompressobj(-zlib.MAX_WBITS), -zlib.MAX_WBITS
-            out = self._retry(data, room)
-        self._started = True
-        self._pending = self._engine.unconsumed_tail
-        return out
-
-    def _retry(self, data: bytes, room: int) -> bytes:
+        self._engine, self._wbits = zlib.decompressobj(-zlib.MAX_WBITS), -zlib.MAX_WBITS
         try:
-            return self._engine.decompress(data, max(room, 1))
+            return self._engine.decompress(data, PIECE)
         except zlib.error as error:
             raise DecodeFailed(str(error)) from None
 
@@ -57,11 +62,11 @@ class _Brotli:
     def __init__(self) -> None:
         self._engine = brotli.Decompressor()
 
-    def feed(self, data: bytes, room: int) -> bytes:
+    def feed(self, data: bytes) -> Iterator[bytes]:
         try:
-            if not self._engine.can_accept_more_data():
-                data = b""  # the cap was reached last time: the caller stops now anyway
-            return bytes(self._engine.process(data, output_buffer_limit=max(room, 1)))
+            yield bytes(self._engine.process(data, output_buffer_limit=PIECE))
+            while not self._engine.can_accept_more_data():
+                yield bytes(self._engine.process(b"", output_buffer_limit=PIECE))
         except brotli.error as error:
             raise DecodeFailed(str(error)) from None
 
@@ -89,17 +94,22 @@ class BodyDecoder:
         self._plain = self._decoder is None
         self._seen = b""
 
-    def feed(self, chunk: bytes) -> bytes:
+    def feed(self, chunk: bytes) -> Iterator[bytes]:
+        """The decoded pieces of one more chunk; stops once `limit` bytes came out."""
         if self._decoder is None or self._plain:
-            return chunk
+            yield chunk
+            return
         try:
-            out = self._decoder.feed(chunk, self._limit - self._produced + 1)
+            for piece in self._decoder.feed(chunk):
+                self._produced += len(piece)
+                yield piece
+                if self._produced > self._limit:
+                    return
         except DecodeFailed:
-            return self._give_up(chunk)
-        if not out and not self._produced:
+            yield self._give_up(chunk)
+            return
+        if not self._produced:
             self._seen += chunk  # a header still arriving; kept in case it turns out plain
-        self._produced += len(out)
-        return out
 
     def _give_up(self, chunk: bytes) -> bytes:
         """Read the bytes as they came, as browsers do, when nothing was decoded yet."""
@@ -113,10 +123,10 @@ class BodyDecoder:
 def decoded(chunks: Iterator[bytes], content_encoding: str, limit: int) -> Iterator[bytes]:
     """The decoded pieces of a body (see BodyDecoder); ends early if decoding fails midway."""
     decoder = BodyDecoder(content_encoding, limit)
-    for chunk in chunks:
-        try:
-            piece = decoder.feed(chunk)
-        except DecodeFailed:
-            return
-        if piece:
-            yield piece
+    try:
+        for chunk in chunks:
+            for piece in decoder.feed(chunk):
+                if piece:
+                    yield piece
+    except DecodeFailed:
+        return

@@ -11,6 +11,7 @@ from requests.cookies import RequestsCookieJar
 
 from generator.checking.detection import Detection, detect_platform
 from generator.checking.fetch import Fetched, Fetcher, FetchFailure
+from generator.checking.pagereading import PageReading
 from generator.checking.pages import EMPTY_PAGE, PageFacts, analyse_page
 from generator.outcomes import Outcome
 
@@ -65,7 +66,11 @@ def visit(fetcher: Fetcher, url: str) -> LinkResult:
         seen.add((current, _cookie_state(jar)))
         try:
             fetched = fetcher.get(
-                current, headers={"Accept": PAGE_ACCEPT}, jar=jar, wants_body=_wants_body
+                current,
+                headers={"Accept": PAGE_ACCEPT},
+                jar=jar,
+                wants_body=_wants_body,
+                reading=PageReading,
             )
         except FetchFailure as failure:
             return LinkResult(failure.kind, None, current, tuple(redirects), failure.detail)

@@ -161,3 +161,39 @@ def test_a_charset_named_only_in_the_header_is_honoured(web: Web, charset: str) 
         "/", Reply(200, body, headers={"Content-Type": f"text/html; charset={charset}"})
     )
     assert visit(make_fetcher(), site.url()).page.title == title
+
+
+def padded_page(padding: str, where: str) -> bytes:
+    spots = {
+        "script": f"<script>var data = '{padding}';</script>",
+        "style": f"<style>/* {padding} */</style>",
+        "comment": f"<!-- {padding} -->",
+        "whitespace": " " * len(padding),
+        "text": f"<div hidden>{padding}</div>",
+    }
+    body = f"{spots[where]}<article><time datetime='{RECENT.isoformat()}'>recent</time></article>"
+    return html("Big forum", body=body).encode()
+
+
+@pytest.mark.parametrize("where", ["script", "style", "comment", "whitespace", "text"])
+def test_a_page_with_megabytes_before_its_dates_still_gives_them(web: Web, where: str) -> None:
+    site = web.host().route("/", Reply(200, padded_page("z" * (5 * MB), where)))
+    fetcher = make_fetcher(quick(max_body=2 * MB))
+    link, peak = peak_memory(lambda: visit(fetcher, site.url()))
+    assert (link.outcome, link.page.title) == ("ok", "Big forum")
+    assert peak < 32 * MB
+    found = find_activity(make_context(fetcher), Subject(site.url(), (), None, link), Thresholds())
+    assert (found.source, found.last_activity) == ("page", RECENT)
+
+
+def test_json_ld_dates_survive_the_compaction(web: Web) -> None:
+    ld = f'{{"@type": "DiscussionForumPosting", "dateModified": "{RECENT.isoformat()}"}}'
+    body = html(
+        "Big forum",
+        head=f"<script>{'q' * (5 * MB)}</script><script type='application/ld+json'>{ld}</script>",
+    ).encode()
+    site = web.host().route("/", Reply(200, body))
+    fetcher = make_fetcher(quick(max_body=2 * MB))
+    link = visit(fetcher, site.url())
+    found = find_activity(make_context(fetcher), Subject(site.url(), (), None, link), Thresholds())
+    assert (found.source, found.last_activity) == ("page", RECENT)
