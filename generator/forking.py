@@ -274,7 +274,7 @@ def signals_deferred() -> Iterator[None]:
         for number, handler in previous.items():
             signal.signal(number, signal.SIG_DFL if handler is None else handler)
         if caught:
-            _deliver(caught[0], previous[caught[0]])
+            _deliver(caught[0], previous[signal.Signals(caught[0])])
 
 
 _HELD = (signal.SIGINT, signal.SIGTERM)
