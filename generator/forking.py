@@ -267,7 +267,9 @@ def signals_deferred() -> Iterator[None]:
         yield
         return
     caught: list[int] = []
-    previous = {number: signal.signal(number, _record_in(caught)) for number in _HELD}
+    previous: dict[int, Any] = {
+        number: signal.signal(number, _record_in(caught)) for number in _HELD
+    }
     try:
         yield
     finally:
