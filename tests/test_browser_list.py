@@ -413,6 +413,11 @@ def test_on_a_phone_rows_become_cards_without_sideways_scrolling(
         ".content"
     )
     assert label == '"Sponsor: "'
+    link = page.evaluate(
+        "getComputedStyle(document.querySelector('#biglist-rows td:nth-child(8)'), '::before')"
+        ".content"
+    )
+    assert link == "none"  # the badge says "Link works" itself
     page.fill("#biglist-text", "vendor 0012")
     assert len(shown(page)) == len(matching(data, {}, "vendor 0012"))
 
