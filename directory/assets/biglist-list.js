@@ -128,6 +128,13 @@
       update();
     });
 
+    /* The page's HTML already shows this state's first rows and counts: keep them (redrawing
+     * them is work on a phone's busy main thread that changes nothing). */
+    function adoptFirstScreen() {
+      view.matches = filter(list, state);
+      view.shown = ui.rows.rows.length;
+    }
+
     /* Before any other change, the text typed so far gets its own history entry. */
     function flushTyping() {
       if (!view.urlTimer) return;
@@ -142,7 +149,8 @@
     }
 
     syncControls(list, ui, state);
-    update({ quiet: true });
+    if (showsFirstScreen(list, ui, state)) adoptFirstScreen();
+    else update({ quiet: true });
     app.setAttribute("data-state", "ready");
     app.dispatchEvent(new CustomEvent("biglist:ready", { bubbles: true }));
   }
@@ -180,10 +188,24 @@
         facet.index[value[0]] = number;
       });
     });
-    list.haystack = list.name.map(function (name, row) {
-      return fold(haystack(list, row, name));
-    });
     return list;
+  }
+
+  /* Whether the state is the default one, which the page's HTML draws. */
+  function showsFirstScreen(list, ui, state) {
+    if (state.text || state.sort !== DEFAULT_SORT) return false;
+    for (var key in state.selected) if (state.selected[key].size) return false;
+    return ui.rows.rows.length === Math.min(FIRST_ROWS, list.size);
+  }
+
+  /* Every row's searchable text, folded: built at the first search, not at load. */
+  function haystacks(list) {
+    if (!list.haystack) {
+      list.haystack = list.name.map(function (name, row) {
+        return fold(haystack(list, row, name));
+      });
+    }
+    return list.haystack;
   }
 
   /* What the text box matches: name, sponsor, audience and the labels of some facets. */
@@ -204,7 +226,7 @@
   }
 
   function matchesText(list, row, terms) {
-    var text = list.haystack[row];
+    var text = haystacks(list)[row];
     for (var i = 0; i < terms.length; i++) if (text.indexOf(terms[i]) < 0) return false;
     return true;
   }
