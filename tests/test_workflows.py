@@ -227,7 +227,7 @@ def test_nightly_workflow_checks_in_shards_merges_commits_once_builds_and_deploy
     check = jobs["check"]
     assert check["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.plan.outputs.shards) }}"
     check_text = "\n".join(step.get("run", "") for step in check["steps"])
-    assert 'biglist check --shard "$SHARD"' in check_text and "--summary" in check_text
+    assert 'biglist check --shard "$SHARD" --now "$NOW"' in check_text and "--summary" in check_text
     assert "$GITHUB_STEP_SUMMARY" in check_text
     build = jobs["build"]
     assert build["needs"] == ["plan", "check"]
@@ -264,7 +264,9 @@ def test_the_nightly_plan_step_makes_the_matrix(
         assert result.returncode == 1 and "::error::" in result.stdout
         return
     assert result.returncode == 0, result.stderr
-    assert output.read_text("utf-8").split() == [f"count={shards}", f"shards={matrix}"]
+    count, listed, now = output.read_text("utf-8").split()
+    assert [count, listed] == [f"count={shards}", f"shards={matrix}"]
+    assert re.fullmatch(r"now=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", now)
 
 
 def test_submission_workflow_imports_the_issue_body_safely_and_opens_a_pull_request() -> None:
