@@ -37,6 +37,9 @@ RECHECK_DAYS = 30
 # asks about at most this many entries (never-asked ones first, then the longest ago), so a
 # list where hundreds of links died at once adds minutes to one night, not an hour.
 MAX_LOOKUPS_PER_RUN = 120
+# The lookups fill the run's own waiting; once its visits are done they get this much longer,
+# and whatever is left is asked on a later night (never-asked entries first).
+FINISH_GRACE_SECONDS = 30.0
 _JSON = {"Accept": "application/json"}
 
 
@@ -77,12 +80,15 @@ class ArchiveLookups:
     host, and the run's other hosts need not wait for them.
 
     The run offers each record as it comes in; after the run, `finish` takes the records the
-    run's end changed (a held-back strike that now counts) and waits for the last answers.
-    Among the records waiting, the never-asked ones go first, then the longest ago."""
+    run's end changed (a held-back strike that now counts) and waits a little for the last
+    answers. Among the records waiting, the never-asked ones go first, then the longest ago."""
 
-    def __init__(self, options: CheckOptions, today: dt.date) -> None:
+    def __init__(self, options: CheckOptions, today: dt.date, shards: int = 1) -> None:
         self._options = options
         self._today = today
+        # N shard runs ask the one archive at once: each waits N pauses, so together they
+        # ask no faster than one run would.
+        self._spacing = options.delay * shards
         self._pending: dict[str, CheckRecord] = {}
         self._offered: set[str] = set()
         self._found: dict[str, Snapshot] = {}
@@ -118,11 +124,13 @@ class ArchiveLookups:
             self._closed = True
             self._changed.notify()
         if self._thread.is_alive():
-            self._thread.join()
+            self._thread.join(FINISH_GRACE_SECONDS)
+        self.abandon()
+        found = dict(self._found)
         return [
-            _with_snapshot(record, self._found[record.slug], self._today)
+            _with_snapshot(record, found[record.slug], self._today)
             for record in records
-            if record.slug in self._found and record.link_status in ARCHIVED_STANDINGS
+            if record.slug in found and record.link_status in ARCHIVED_STANDINGS
         ]
 
     def abandon(self) -> None:
@@ -142,7 +150,7 @@ class ArchiveLookups:
             return self._pending.pop(slug)
 
     def _work(self) -> None:
-        fetcher = _fetcher(self._options)
+        fetcher = _fetcher(self._options, self._spacing)
         try:
             while (record := self._next()) is not None:
                 try:
@@ -164,9 +172,9 @@ def _longest_ago(record: CheckRecord) -> tuple[dt.date, str]:
     return (record.learned.archive_checked or dt.date.min, record.slug)
 
 
-def _fetcher(options: CheckOptions) -> Fetcher:
+def _fetcher(options: CheckOptions, spacing: float) -> Fetcher:
     network = Network(Resolver(options.resolve), options.allow_private, Watchdog())
-    return Fetcher(options, network, HostGate(options.delay, 1, options.give_up_after))
+    return Fetcher(options, network, HostGate(spacing, 1, options.give_up_after))
 
 
 def _with_snapshot(record: CheckRecord, snapshot: Snapshot, today: dt.date) -> CheckRecord:

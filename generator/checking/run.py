@@ -126,6 +126,7 @@ def check_communities(
     started = (clock or _now)()
     run = _Run(catalog, options or CheckOptions(), previous, path, started, on_progress)
     run.shard = (shard.index, shard.count) if shard else None
+    run.archive = ArchiveLookups(run.options, started.date(), shard.count if shard else 1)
     if not only:
         run.forget_all_but({entry.slug for entry in catalog.entries})
     run.archive.start()

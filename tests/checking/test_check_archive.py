@@ -202,3 +202,16 @@ def test_the_lookups_go_on_while_the_run_visits_other_hosts(tmp_path: Path, web:
     assert len(api.requests) == 1
     assert api.requests[0].started < slow.requests[0].ended  # type: ignore[operator]
     assert read_state(data / "check-state.json").records["a-gone"].learned.archive_url
+
+
+def test_a_slow_archive_does_not_hold_up_the_run(
+    tmp_path: Path, web: Web, monkeypatch: Any
+) -> None:
+    """Past a short grace after the visits, unanswered lookups wait for a later night."""
+    monkeypatch.setattr("generator.checking.archive.FINISH_GRACE_SECONDS", 0.5)
+    gone = web.host().route("/", Reply(404))
+    api = web.host().route("/wayback/available", Reply(200, json.dumps(FOUND), delay=3.0))
+    data = make_data(tmp_path, {"gone": entry(gone.url())})
+    options = quick(retries=0, timeout=8.0, archive_api=api.url("/wayback/available"))
+    run = check_communities(data, options=options, clock=lambda: NIGHT)
+    assert run.records[0].learned.archive_checked is None  # still due: asked again next night
