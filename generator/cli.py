@@ -177,8 +177,8 @@ def _ask(field: Any, problems: list[Any]) -> str:
 @data_option
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if a file is out of date.")
 def forms(data_dir: Path, check_only: bool) -> None:
-    """Regenerate the issue form, the submit page's form and CONTRIBUTING.md's field table
-    from the entry model and the vocabularies."""
+    """Regenerate the issue form, the entry schema (schema/community.schema.json), the submit
+    page's form and CONTRIBUTING.md's field table from the entry model and the vocabularies."""
     from generator.submitting.forms import sync_forms
 
     changed = run(lambda: sync_forms(Path("."), data_dir, write=not check_only))

@@ -68,3 +68,24 @@ def test_built_schema_accepts_the_shipped_entries(shipped_site: Path) -> None:
         entry = yaml.safe_load(path.read_text("utf-8"))
         entry["added"] = entry["added"].isoformat()
         assert not list(validator.iter_errors(entry)), path.name
+
+
+def test_the_committed_schema_is_the_models() -> None:
+    from generator.catalog.schema import SCHEMA_PATH, schema_json
+    from generator.catalog.validation import load_vocabularies
+
+    problems: list[object] = []
+    expected = schema_json(load_vocabularies(REPO / "data", problems))  # type: ignore[arg-type]
+    committed = (REPO / SCHEMA_PATH).read_text("utf-8")
+    assert committed == expected, "run `biglist forms` to regenerate schema/"
+
+
+def test_every_shipped_entry_passes_the_committed_schema() -> None:
+    import jsonschema
+
+    schema = json.loads((REPO / "schema" / "community.schema.json").read_text("utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted((REPO / "data" / "communities").glob("*.yml"))[:40]:
+        entry = yaml.safe_load(path.read_text("utf-8"))
+        entry = {key: str(value) if key == "added" else value for key, value in entry.items()}
+        assert not list(validator.iter_errors(entry)), path

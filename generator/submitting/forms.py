@@ -19,6 +19,7 @@ import yaml
 from pydantic.fields import FieldInfo
 
 from generator.catalog.models import FIRST_FOUNDED_YEAR, VOCABULARY_FIELDS, Community, Vocabularies
+from generator.catalog.schema import SCHEMA_PATH, schema_json
 from generator.catalog.urls import check_url
 from generator.catalog.validation import load_vocabularies
 from generator.errors import BuildError, DataError, Problem
@@ -460,14 +461,19 @@ def repo_url(config_file: Path = Path("mkdocs.yml")) -> str:
 
 
 def generated_files(root: Path, vocabularies: Vocabularies) -> list[GeneratedFile]:
-    """The issue form, the submit page and CONTRIBUTING.md as `biglist forms` would write them."""
+    """The issue form, the entry schema, the submit page and CONTRIBUTING.md as `biglist
+    forms` would write them."""
     url = repo_url(root / "mkdocs.yml")
     issue_form_text = issue_form_yaml(vocabularies, url)
     regions = {
         SUBMIT_PAGE_PATH: (FORM_START, FORM_END, submit_form_html(vocabularies, url)),
         CONTRIBUTING_PATH: (TABLE_START, TABLE_END, field_table(vocabularies)),
     }
-    files = [GeneratedFile(root / ISSUE_FORM_PATH, issue_form_text, _read(root / ISSUE_FORM_PATH))]
+    files = [
+        GeneratedFile(root / ISSUE_FORM_PATH, issue_form_text, _read(root / ISSUE_FORM_PATH)),
+        # For editors: entries written by `new` and `import` point at it in their first line.
+        GeneratedFile(root / SCHEMA_PATH, schema_json(vocabularies), _read(root / SCHEMA_PATH)),
+    ]
     for relative, (start, end, content) in regions.items():
         current = _read(root / relative)
         if current is None:
