@@ -28,6 +28,7 @@ from generator.catalog.models import Term, Vocabularies
 from generator.site.pages import report_pages, site_pages
 from generator.site.rendering import (
     Fragments,
+    Page,
     markdown_environment,
     markup_environment,
     render_pages,
@@ -165,17 +166,30 @@ def render_docs(
     site_url: str,
     repository: Repository | None,
     fragments: Fragments | None,
+    communities: bool = True,
 ) -> dict[str, str | bytes]:
-    """The pages MkDocs builds, and the Big List's data file."""
+    """The pages MkDocs builds, and the Big List's data file (without the communities' own
+    pages if not `communities`)."""
+    pages = docs_pages(site, vocabularies, site_url, repository, communities=communities)
+    files: dict[str, str | bytes] = dict(
+        render_pages(pages, markdown_environment(fragments=fragments))
+    )
+    files[LIST_DATA_PATH] = list_json(site)
+    return files
+
+
+def docs_pages(
+    site: SiteView,
+    vocabularies: Vocabularies,
+    site_url: str,
+    repository: Repository | None,
+    *,
+    communities: bool = True,
+) -> list[Page]:
     reports = report_pages(
         build_stats(site, vocabularies, markup_environment()),
         build_changes(site),
         build_health(site.communities, site.last_run, _labels(vocabularies.get("platforms"))),
         api_doc(vocabularies),
     )
-    pages = [*site_pages(site, site_url, repository), *reports]
-    files: dict[str, str | bytes] = dict(
-        render_pages(pages, markdown_environment(fragments=fragments))
-    )
-    files[LIST_DATA_PATH] = list_json(site)
-    return files
+    return [*site_pages(site, site_url, repository, communities=communities), *reports]

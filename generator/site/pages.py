@@ -15,9 +15,12 @@ def site_pages(
     site: SiteView,
     site_url: str = DEFAULT_SITE_URL,
     repository: Repository | None = DEFAULT_REPOSITORY,
+    *,
+    communities: bool = True,
 ) -> list[Page]:
     pages = [*a_to_z_pages(home_view(site)), Page("browse.md", "browse.md.j2", {"site": site})]
-    pages += [community_page(view, site_url, repository) for view in site.communities]
+    if communities:
+        pages += [community_page(view, site_url, repository) for view in site.communities]
     pages += [Page(facet.path, "facet.md.j2", {"facet": facet}) for facet in site.facet_pages]
     pages += [
         Page(sponsor.path, "sponsor.md.j2", {"sponsor": sponsor}) for sponsor in site.sponsors

@@ -141,10 +141,20 @@ class SiteView:
             yield from group.pages
 
 
-def build_site_view(catalog: Catalog, state: CheckState | None = None) -> SiteView:
+def build_site_view(
+    catalog: Catalog, state: CheckState | None = None, previous: SiteView | None = None
+) -> SiteView:
+    """The site's view models. With the `previous` ones (the live preview's), a community
+    whose entry, check record and relations are the same objects as then keeps its view, so
+    pages can tell what changed by comparing views, which is quick for identical ones."""
     sponsor_paths = _sponsor_paths(catalog.entries)
     state = state or CheckState()
-    views = [_community_view(entry, catalog, sponsor_paths, state) for entry in catalog.entries]
+    before = {view.slug: view for view in previous.communities} if previous else {}
+    views = [
+        _kept_view(before.get(entry.slug), entry, sponsor_paths, state)
+        or _community_view(entry, catalog, sponsor_paths, state)
+        for entry in catalog.entries
+    ]
     views = _with_relations(sorted(views, key=sort_key))
     return SiteView(
         communities=views,
@@ -196,6 +206,16 @@ def _curated_or_detected(
     return dataclasses.replace(link, detected=True) if link else None
 
 
+def _kept_view(
+    view: CommunityView | None, entry: Entry, sponsor_paths: dict[str, str], state: CheckState
+) -> CommunityView | None:
+    if view is None or view.community is not entry.community:
+        return None
+    if view.status.record is not state.records.get(entry.slug):
+        return None
+    return view if view.sponsor_path == sponsor_paths.get(entry.community.sponsor or "") else None
+
+
 def _sponsor_paths(entries: list[Entry]) -> dict[str, str]:
     """Sponsors with several communities get a page; the slug is unique per sponsor name."""
     counts: dict[str, int] = defaultdict(int)
@@ -237,6 +257,8 @@ def _related(
     siblings = [
         link for link in by_sponsor.get(view.community.sponsor or "", []) if link.slug not in shown
     ]
+    if related == view.related and siblings == view.siblings:
+        return view
     return CommunityView(**{**view.__dict__, "related": related, "siblings": siblings})
 
 
