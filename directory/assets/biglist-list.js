@@ -113,6 +113,7 @@
       ui.text.focus();
     });
     ui.more.addEventListener("click", function () {
+      if (!view.matches) view.matches = filter(list, state);
       var first = view.shown;
       showMore(view, list, ui, MORE_ROWS);
       announce(view, ui, false);
@@ -129,9 +130,10 @@
     });
 
     /* The page's HTML already shows this state's first rows and counts: keep them (redrawing
-     * them is work on a phone's busy main thread that changes nothing). */
+     * them is work on a phone's busy main thread that changes nothing). The matching rows are
+     * only needed for "Show more": worked out at its first click. */
     function adoptFirstScreen() {
-      view.matches = filter(list, state);
+      view.matches = null;
       view.shown = ui.rows.rows.length;
     }
 
@@ -151,6 +153,7 @@
     syncControls(list, ui, state);
     if (showsFirstScreen(list, ui, state)) adoptFirstScreen();
     else update({ quiet: true });
+    foldWhenIdle(list);
     app.setAttribute("data-state", "ready");
     app.dispatchEvent(new CustomEvent("biglist:ready", { bubbles: true }));
   }
@@ -179,6 +182,7 @@
       byKey: {},
       root: root.href,
       orders: {},
+      haystack: [],
     };
     list.facets.forEach(function (facet) {
       list.byKey[facet.key] = facet;
@@ -198,14 +202,29 @@
     return ui.rows.rows.length === Math.min(FIRST_ROWS, list.size);
   }
 
-  /* Every row's searchable text, folded: built at the first search, not at load. */
+  /* Every row's searchable text, folded. Not at load, where it would hold up a phone's main
+   * thread: a slice at a time while the page is idle, and the rest at once if a search comes
+   * first. */
+  var FOLD_SLICE = 500;
+
   function haystacks(list) {
-    if (!list.haystack) {
-      list.haystack = list.name.map(function (name, row) {
-        return fold(haystack(list, row, name));
-      });
-    }
+    foldRows(list, list.size);
     return list.haystack;
+  }
+
+  function foldRows(list, count) {
+    var end = Math.min(list.haystack.length + count, list.size);
+    for (var row = list.haystack.length; row < end; row++) {
+      list.haystack.push(fold(haystack(list, row, list.name[row])));
+    }
+  }
+
+  function foldWhenIdle(list) {
+    var later = window.requestIdleCallback || setTimeout;
+    later(function step() {
+      foldRows(list, FOLD_SLICE);
+      if (list.haystack.length < list.size) later(step);
+    });
   }
 
   /* What the text box matches: name, sponsor, audience and the labels of some facets. */
