@@ -11,15 +11,18 @@ import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from checker_support import REPO, entry, make_data
 from loopback_web import Reply, Web, html
 
 from generator.catalog.validation import load_catalog
+from generator.checking import check_communities, workers
 from generator.checking.options import CheckOptions
 from generator.checking.run import _Run
 from generator.state import CheckRecord, CheckState
@@ -156,3 +159,33 @@ def test_a_result_sent_just_before_the_sender_ends_is_not_lost(tmp_path: Path) -
     record = CheckRecord("a", "http://a.test/", NOW, "ok", "ok", 200, "", False, None, None, "")
     run._collect(1, _LastWordsQueue(record, alive), lambda: alive[0])
     assert run.fresh == {"a": record}
+
+
+def test_worker_processes_are_forked_before_any_other_thread_starts(
+    tmp_path: Path, web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The archive lookups' thread (and every other) starts only after the workers are
+    forked: forking a process that runs threads is unsafe, and spawning costs a fresh
+    interpreter per worker."""
+    hosts = [web.host().route("/", Reply(404)) for _ in range(4)]
+    api = web.host().route("/wayback/available", Reply(200, '{"archived_snapshots": {}}'))
+    data = make_data(
+        tmp_path, {f"e{n}": entry(host.url(), name=f"E{n}") for n, host in enumerate(hosts)}
+    )
+    threads_at_fork: list[int] = []
+    real_context = workers._context
+    before = set(threading.enumerate())
+
+    def context() -> object:
+        started = set(threading.enumerate()) - before
+        threads_at_fork.append(len([t for t in started if "serve_forever" not in repr(t)]))
+        return real_context()
+
+    monkeypatch.setattr(workers, "_context", context)
+    options = CheckOptions(
+        delay=0, timeout=2, retries=0, allow_private=True, processes=2,
+        archive_api=api.url("/wayback/available"),
+    )  # fmt: skip
+    check_communities(data, options=options)
+    assert threads_at_fork == [0]
+    assert len(api.requests) == 4  # the lookups did happen, on their thread, after the fork
