@@ -123,12 +123,14 @@ def edit_and_wait(page: object, entry: Path, number: int) -> float:
 
 def bad_edit_keeps_the_page(page: object, entry: Path, log: Path) -> bool:
     good = entry.read_text("utf-8")
-    entry.write_text(good + "founded: soon\n", "utf-8")
+    entry.write_text(good.replace("founded: ", "founded: soon #"), "utf-8")
     end = time.monotonic() + 30
     while time.monotonic() < end and "founded" not in log.read_text("utf-8"):
         time.sleep(0.1)
     reported = f"{SLUG}.yml" in log.read_text("utf-8")
-    page.reload()  # type: ignore[attr-defined]
+    # The preview reloads the page by itself once it has looked at the edit.
+    page.wait_for_timeout(3000)  # type: ignore[attr-defined]
+    page.wait_for_load_state()  # type: ignore[attr-defined]
     shown = "Edited-" in page.inner_text("article")  # type: ignore[attr-defined]
     entry.write_text(good, "utf-8")
     return reported and shown

@@ -46,6 +46,7 @@ from generator.state import default_state_path
 
 log = logging.getLogger("mkdocs.biglist")
 CHANGES = frozenset({"created", "modified", "deleted", "moved"})
+QUIET_SECONDS = 3.0
 
 
 class Preview:
@@ -389,11 +390,18 @@ class SearchJob:
 
     def _loop(self) -> None:
         while self.wanted.wait() and not self.stopped:
-            self.wanted.clear()
+            self._wait_for_quiet()
             try:
                 self._index()
             except Exception as error:  # the preview goes on without a fresh index
                 log.warning("the search index could not be made again: %s", error)
+
+    def _wait_for_quiet(self) -> None:
+        # Indexing takes seconds of both cores at 10,000 entries: while edits keep coming,
+        # it waits, so that each edit's own page comes first.
+        self.wanted.clear()
+        while self.wanted.wait(QUIET_SECONDS) and not self.stopped:
+            self.wanted.clear()
 
     def _index(self) -> None:
         cards = self.preview.search_cards()
