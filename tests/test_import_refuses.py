@@ -144,26 +144,18 @@ def test_an_unknown_column_is_named_once(project: Path) -> None:
     assert written(project) == []
 
 
-def test_written_files_get_the_usual_permissions(project: Path) -> None:
-    previous = os.umask(0o022)
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
+def test_written_files_get_the_permissions_the_umask_gives(
+    project: Path, umask: int, mode: int
+) -> None:
+    previous = os.umask(umask)
     try:
         (project / "issue.md").write_text(MINIMAL, "utf-8")
         assert run_import("issue.md")[0] == 0
     finally:
         os.umask(previous)
     (path,) = (project / "data/communities").iterdir()
-    assert stat.S_IMODE(path.stat().st_mode) == 0o644
-
-
-def test_a_stricter_umask_is_respected(project: Path) -> None:
-    previous = os.umask(0o077)
-    try:
-        (project / "issue.md").write_text(MINIMAL, "utf-8")
-        assert run_import("issue.md")[0] == 0
-    finally:
-        os.umask(previous)
-    (path,) = (project / "data/communities").iterdir()
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.stat().st_mode) == mode
 
 
 def test_an_unknown_industry_lists_the_choices_not_a_file(project: Path) -> None:

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -19,7 +18,6 @@ from dateutil import parser as dateparser
 from generator.checking.probing import Evidence, ProbeContext
 from generator.outcomes import ActivitySource
 
-JSON_ACCEPT = "application/json"
 KHOROS_QUERY = "SELECT post_time FROM messages ORDER BY post_time DESC LIMIT 1"
 VANILLA_QUERY = "/api/v2/discussions?sort=-dateLastComment&limit=1"
 COUNT_FIELDS = (
@@ -89,7 +87,7 @@ def _discourse(context: ProbeContext, base: str, gated: bool) -> Evidence | None
 
 def _latest(context: ProbeContext, base: str) -> Evidence | None:
     url = f"{base}/latest.json"
-    data = _json(context, url)
+    data = context.fetch_json(url)
     topics = _dig(data, "topic_list", "topics")
     if not isinstance(topics, list):
         return None
@@ -102,7 +100,7 @@ def _about_stats(data: Any) -> Any:
 
 
 def _counts(context: ProbeContext, url: str, pick: Callable[[Any], Any]) -> Evidence | None:
-    stats = pick(_json(context, url))
+    stats = pick(context.fetch_json(url))
     if not isinstance(stats, Mapping):
         return None
     numbers = [value for key in COUNT_FIELDS if isinstance(value := stats.get(key), int)]
@@ -112,7 +110,7 @@ def _counts(context: ProbeContext, url: str, pick: Callable[[Any], Any]) -> Evid
 
 def _khoros(context: ProbeContext, base: str, gated: bool) -> Evidence | None:
     url = f"{base}/api/2.0/search?q={quote(KHOROS_QUERY)}"
-    items = _dig(_json(context, url), "data", "items")
+    items = _dig(context.fetch_json(url), "data", "items")
     if not isinstance(items, list):
         return None
     return _dated(context, "khoros", url, [_first(item, "post_time") for item in items])
@@ -120,7 +118,7 @@ def _khoros(context: ProbeContext, base: str, gated: bool) -> Evidence | None:
 
 def _vanilla(context: ProbeContext, base: str, gated: bool) -> Evidence | None:
     url = f"{base}{VANILLA_QUERY}"
-    items = _json(context, url)
+    items = context.fetch_json(url)
     if not isinstance(items, list):
         return None
     stamps = [_first(item, "dateLastComment", "dateInserted") for item in items]
@@ -135,16 +133,6 @@ _PROBES: dict[str, Callable[[ProbeContext, str, bool], Evidence | None]] = {
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _json(context: ProbeContext, url: str) -> Any:
-    fetched = context.fetch(url, JSON_ACCEPT)
-    if fetched is None or fetched.status != 200:
-        return None
-    try:
-        return json.loads(fetched.body)
-    except (ValueError, RecursionError):
-        return None
 
 
 def _dig(data: Any, *keys: str) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -99,3 +100,13 @@ class ProbeContext:
                 continue
             return fetched if 200 <= fetched.status < 300 or fetched.status == 304 else None
         return None
+
+    def fetch_json(self, url: str) -> Any:
+        """A platform API's JSON answer, or None when it did not answer 200 with JSON."""
+        fetched = self.fetch(url, "application/json")
+        if fetched is None or fetched.status != 200:
+            return None
+        try:
+            return json.loads(fetched.body)
+        except (ValueError, RecursionError):  # deep nesting is a hostile answer, not a crash
+            return None

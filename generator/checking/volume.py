@@ -4,14 +4,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from generator.checking.probing import ProbeContext
-
-JSON_ACCEPT = "application/json"
 
 
 @dataclass(frozen=True)
@@ -23,22 +20,12 @@ class Volume:
 def discourse_volume(context: ProbeContext, base: str, gated: bool) -> Volume | None:
     """The counts of the forum installed at `base`, or None when it shares none."""
     if not gated:
-        about = _json(context, f"{base}/about.json")
+        about = context.fetch_json(f"{base}/about.json")
         inner = about.get("about") if isinstance(about, Mapping) else None
         found = _volume(inner.get("stats") if isinstance(inner, Mapping) else None)
         if found is not None:
             return found
-    return _volume(_json(context, f"{base}/site/statistics.json"))
-
-
-def _json(context: ProbeContext, url: str) -> Any:
-    fetched = context.fetch(url, JSON_ACCEPT)
-    if fetched is None or fetched.status != 200:
-        return None
-    try:
-        return json.loads(fetched.body)
-    except (ValueError, RecursionError):
-        return None
+    return _volume(context.fetch_json(f"{base}/site/statistics.json"))
 
 
 def _volume(stats: Any) -> Volume | None:
