@@ -94,9 +94,16 @@ def build(data_dir: Path, state_file: Path | None, site_dir: Path, strict: bool)
 )
 def serve(data_dir: Path, dev_addr: str) -> None:
     """Preview the site, re-rendering pages when entries or templates change."""
+    from generator.forking import interrupt
     from generator.site.serving import serve as serve_site
 
-    run(lambda: serve_site(data_dir, dev_addr=dev_addr))
+    previous = signal.signal(signal.SIGTERM, interrupt)  # stop as after Ctrl-C: clean up
+    try:
+        run(lambda: serve_site(data_dir, dev_addr=dev_addr))
+    except KeyboardInterrupt:
+        sys.exit(0)  # an interrupt outside the server's own loop (while starting up)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @cli.command("import")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -198,3 +200,45 @@ def test_after_kill_9_the_fork_ends_and_the_next_start_sweeps_up(
     recover_site(root / "site")
     assert leftovers(root) == []
     assert (root / "site" / "index.html").is_file()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serving(address: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://{address}/", timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("later", [0.0, 3.5])  # serving; indexing search in the background
+def test_sigterm_stops_the_preview_and_removes_its_folders(tmp_path: Path, later: float) -> None:
+    root = make_project(tmp_path / "project")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    address = f"127.0.0.1:{free_port()}"
+    command = [sys.executable, "-c", "from generator.cli import main; main()", "serve"]
+    preview = subprocess.Popen(
+        [*command, "--dev-addr", address],
+        cwd=root,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not serving(address):
+        assert preview.poll() is None, preview.communicate()
+        assert time.monotonic() < deadline, "the preview never served"
+        time.sleep(0.1)
+    time.sleep(later)
+    preview.send_signal(signal.SIGTERM)
+    _, errors = preview.communicate(timeout=90)
+    assert preview.returncode == 0
+    assert "Traceback" not in errors
+    assert sorted(path.name for path in temp.iterdir()) == []

@@ -47,6 +47,7 @@ from generator.state import default_state_path
 log = logging.getLogger("mkdocs.biglist")
 CHANGES = frozenset({"created", "modified", "deleted", "moved"})
 QUIET_SECONDS = 3.0
+STOP_WAIT_SECONDS = 60  # Pagefind's run at 10,000 entries takes seconds, not minutes
 
 
 class Preview:
@@ -385,12 +386,17 @@ class SearchJob:
         self.wanted.set()
 
     def stop(self) -> None:
+        """Stop, letting an index being made finish: Pagefind is still writing into its
+        temporary folder, which could not be removed from under it."""
         self.stopped = True
         self.wanted.set()
+        self.thread.join(timeout=STOP_WAIT_SECONDS)
 
     def _loop(self) -> None:
         while self.wanted.wait() and not self.stopped:
             self._wait_for_quiet()
+            if self.stopped:
+                return
             try:
                 self._index()
             except Exception as error:  # the preview goes on without a fresh index
