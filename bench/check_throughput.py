@@ -364,21 +364,17 @@ def install_peer() -> None:
         )
 
 
+def check_command(*options: str) -> list[str]:
+    """`biglist check` as shipped, on the simulated web: --allow-private only lets it reach
+    loopback, and --archive-api sends its archive lookups to the simulated web, not
+    archive.org; neither is a tuning flag."""
+    cli = [sys.executable, "-c", "from generator.cli import main; main()", "check"]
+    simulated = ["--data", "data", "--allow-private", "--archive-api", ARCHIVE_API]
+    return [*cli, *simulated, *options]
+
+
 def run_ours(root: Path, args: argparse.Namespace) -> tuple[float, float]:
-    command = [
-        sys.executable,
-        "-c",
-        "from generator.cli import main; main()",
-        "check",
-        "--data",
-        "data",
-        "--allow-private",
-        "--report",
-        "report.json",
-        # Not a tuning flag: the archive lookups go to the simulated web, not archive.org.
-        "--archive-api",
-        ARCHIVE_API,
-    ]
+    command = check_command("--report", "report.json")
     if args.tuned:
         command += ["--concurrency", str(args.concurrency), "--delay", str(args.delay)]
         command += ["--timeout", str(args.timeout)]
@@ -489,21 +485,7 @@ def measure(args: argparse.Namespace, sites: list[Site], hanging: int) -> None:
 
 
 def shard_command(shard: str) -> list[str]:
-    return [
-        sys.executable,
-        "-c",
-        "from generator.cli import main; main()",
-        "check",
-        "--data",
-        "data",
-        "--allow-private",
-        "--shard",
-        shard,
-        "--state",
-        f"shard-{shard.replace('/', '-of-')}.json",
-        "--archive-api",
-        ARCHIVE_API,
-    ]
+    return check_command("--shard", shard, "--state", f"shard-{shard.replace('/', '-of-')}.json")
 
 
 def measure_shards(args: argparse.Namespace, sites: list[Site], hanging: int) -> None:

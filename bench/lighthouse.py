@@ -15,7 +15,6 @@ the performance score: run it on an idle one.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import os
@@ -24,16 +23,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.chromium import CHROMIUM, CHROMIUM_ARGS
+from bench.measure import served
 from bench.synthetic import make_project
 from generator.site.docs import copy_hand_written
 
@@ -79,18 +76,6 @@ class GzipHandler(SimpleHTTPRequestHandler):
 
 def compressed(path: str) -> bytes:
     return gzip.compress(Path(path).read_bytes(), compresslevel=6)
-
-
-@contextmanager
-def served(folder: Path) -> Iterator[str]:
-    handler = functools.partial(GzipHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def install_lighthouse() -> None:
@@ -171,7 +156,7 @@ def measure(count: int, runs: int) -> None:
         source = "shipped data" if count == SHIPPED else "synthetic"
         print(f"{count:,} communities ({source})", flush=True)
         pages = {"home": "", "community": f"communities/{first_community(site)}/"}
-        with served(site) as base:
+        with served(site, GzipHandler) as base:
             for page, path in pages.items():
                 for form_factor in FORM_FACTORS:
                     results = [audit(base + path, form_factor) for _ in range(runs)]

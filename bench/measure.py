@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 
@@ -23,3 +28,19 @@ def timed(command: list[str], cwd: Path, one_core: bool = False) -> tuple[float,
         error = process.stderr.read().decode() if process.stderr else ""
         raise SystemExit(f"{' '.join(command)} failed:\n{error}")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+@contextmanager
+def served(
+    folder: Path,
+    handler: type[SimpleHTTPRequestHandler] = SimpleHTTPRequestHandler,
+    server: type[ThreadingHTTPServer] = ThreadingHTTPServer,
+) -> Iterator[str]:
+    """Serve a built site from `folder` on a loopback port; yields its base URL."""
+    running = server(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{running.server_address[1]}/"
+    finally:
+        running.shutdown()
+        running.server_close()

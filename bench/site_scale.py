@@ -18,7 +18,6 @@ result, the baseline Pagefind replaced. Targets at 10,000 are printed with each 
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import os
@@ -26,7 +25,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,7 +35,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.chromium import CHROMIUM, CHROMIUM_ARGS
-from bench.measure import timed
+from bench.measure import served, timed
 from bench.synthetic import make_project
 
 BIN = Path(sys.executable).parent
@@ -99,17 +97,6 @@ class _Quiet(SimpleHTTPRequestHandler):
 class _QuietServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A closed page drops its pending requests: not worth a traceback."""
-
-
-@contextmanager
-def served(folder: Path) -> Iterator[str]:
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextmanager
@@ -309,7 +296,7 @@ def report(count: int, root: Path, builds: dict[str, float], lunr: list[dict[str
     site = root / "site"
     size, files = folder_size(site)
     biggest, slug = largest_community_page(site)
-    with served(site) as base, chromium() as browser:
+    with served(site, _Quiet, _QuietServer) as base, chromium() as browser:
         figures = measure_list(browser, base)
         queries = search_queries(site)
         searches = measure_search(browser, base, queries)
@@ -373,7 +360,7 @@ def measure(count: int, with_lunr: bool) -> None:
         lunr: list[dict[str, Any]] = []
         if with_lunr:
             lunr_site = build_lunr_site(root)
-            with served(lunr_site) as base, chromium() as browser:
+            with served(lunr_site, _Quiet, _QuietServer) as base, chromium() as browser:
                 lunr = measure_search(browser, base, search_queries(lunr_site))
         report(count, root, builds, lunr)
 
