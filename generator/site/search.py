@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,8 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from generator.errors import BuildError
-from generator.site.rendering import Fragments, markup_environment, page_url
 from generator.site.docs import write_files
+from generator.site.rendering import Fragments, markup_environment, page_url
 from generator.site.views import CommunityView, TermLink
 
 BUNDLE_DIR = "pagefind"
@@ -61,7 +60,9 @@ def community_cards(communities: Iterable[CommunityView], env: Environment) -> d
     """Each community's search card, by the site path its result links to."""
     template = env.get_template("search_card.html.j2")
     return {
-        f"{page_url(view.path)}/index.html": template.render(view=view, sponsor=_sponsor(view), facts=_facts(view))
+        f"{page_url(view.path)}/index.html": template.render(
+            view=view, sponsor=_sponsor(view), facts=_facts(view)
+        )
         for view in communities
     }
 
@@ -121,16 +122,6 @@ def _markdown_converter(config_file: Path) -> Any:
         extensions=config.markdown_extensions, extension_configs=config.mdx_configs
     )
     return lambda text: converter.reset().convert(text)
-
-
-def search_bundle(cards: Mapping[str, str]) -> dict[str, bytes]:
-    """The bundle for `cards`, by site path (`pagefind/…`): for the live preview, where MkDocs
-    serves the docs folder as it is."""
-    with tempfile.TemporaryDirectory(prefix="biglist-search-") as folder:
-        root = Path(folder)
-        index_cards(cards, root / BUNDLE_DIR, root)
-        files = (path for path in (root / BUNDLE_DIR).rglob("*") if path.is_file())
-        return {path.relative_to(root).as_posix(): path.read_bytes() for path in files}
 
 
 def index_cards(cards: Mapping[str, str], bundle_dir: Path, scratch: Path) -> None:
