@@ -33,3 +33,12 @@ def test_code_is_formatted() -> None:
 def test_mypy_strict_is_clean() -> None:
     result = run_tool(str(BIN / "mypy"))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(not (BIN / "ruff").exists(), reason="ruff is not installed")
+def test_ruff_reads_every_module_of_the_package() -> None:
+    # An exclude such as "site" (meant for the built site/) also matched generator/site/.
+    result = run_tool(str(BIN / "ruff"), "check", "--show-files", "generator")
+    linted = {Path(line.strip()).resolve() for line in result.stdout.splitlines() if line.strip()}
+    modules = set((REPO / "generator").rglob("*.py"))
+    assert modules - linted == set()

@@ -12,7 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.catalog.models import Term, Vocabularies
+from generator.catalog.validation import Catalog, load_catalog
+from generator.forking import ForkedJob, discard_own_folders
 from generator.site.corrections import DEFAULT_REPOSITORY, Repository, repository_from_settings
+from generator.site.docs import (
+    build_with_mkdocs,
+    recover_site,
+    temporary_prefixes,
+    write_files,
+    write_generated,
+)
 from generator.site.exports import (
     DEFAULT_SITE_URL,
     api_doc,
@@ -21,10 +31,8 @@ from generator.site.exports import (
     configured_site_url,
     exports,
 )
-from generator.forking import ForkedJob, discard_own_folders
 from generator.site.health import build_health
 from generator.site.listing import LIST_DATA_PATH, list_json
-from generator.catalog.models import Term, Vocabularies
 from generator.site.pages import report_pages, site_pages
 from generator.site.rendering import (
     Fragments,
@@ -34,18 +42,10 @@ from generator.site.rendering import (
     render_pages,
 )
 from generator.site.search import BUNDLE_DIR, index_cards, search_cards, top_level_pages
-from generator.site.docs import (
-    build_with_mkdocs,
-    recover_site,
-    temporary_prefixes,
-    write_files,
-    write_generated,
-)
-from generator.state import CheckState, default_state_path
 from generator.site.stats import build_changes, build_stats
 from generator.site.status import read_check_state
-from generator.catalog.validation import Catalog, load_catalog
 from generator.site.views import SiteView, build_site_view
+from generator.state import CheckState, default_state_path
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.state import CheckRecord, RunNote, format_date
 from generator.site.status import OUTCOME_WORDS, activity_sentence, failing_since
 from generator.site.views import CommunityView
+from generator.state import CheckRecord, RunNote, format_date
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,9 @@ def platform_section(views: Sequence[CommunityView], labels: Mapping[str, str]) 
         if record is not None and curated and detected and detected != curated:
             evidence = record.learned.platform_evidence or "its pages"
             said, seen = labels.get(curated, curated), labels.get(detected, detected)
-            rows.append(HealthRow(view, f"The entry says {said}; the site shows {seen} ({evidence})."))
+            rows.append(
+                HealthRow(view, f"The entry says {said}; the site shows {seen} ({evidence}).")
+            )
     return HealthSection(
         "platform",
         "Platform to review",

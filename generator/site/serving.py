@@ -27,10 +27,10 @@ from generator.catalog.models import Vocabularies
 from generator.catalog.validation import EntryCache, load_catalog
 from generator.errors import BigListError, BuildError, DataError
 from generator.site.building import docs_pages, render_docs
-from generator.site.listing import LIST_DATA_PATH, list_json
 from generator.site.corrections import repository_from_settings
 from generator.site.docs import MANIFEST, write_generated
 from generator.site.exports import build_settings, build_time, configured_site_url, exports
+from generator.site.listing import LIST_DATA_PATH, list_json
 from generator.site.pages import community_page
 from generator.site.rendering import (
     TEMPLATES_DIR,
@@ -164,7 +164,9 @@ class Preview:
         self, site: SiteView, fragments: Fragments, stop: Callable[[], bool]
     ) -> dict[str, str | bytes] | None:
         """The pages but the communities' own, one by one while `stop()` says go on."""
-        pages = docs_pages(site, self.vocabularies, self.site_url, self.repository, communities=False)
+        pages = docs_pages(
+            site, self.vocabularies, self.site_url, self.repository, communities=False
+        )
         env = markdown_environment(fragments=fragments)
         files: dict[str, str | bytes] = {LIST_DATA_PATH: list_json(site)}
         for page in pages:
@@ -351,9 +353,7 @@ class LivePreview:
 
     def _hand_written(self, changed: Iterable[Path]) -> set[str]:
         docs = self.preview.docs_dir.resolve()
-        return {
-            path.relative_to(docs).as_posix() for path in changed if docs in path.parents
-        }
+        return {path.relative_to(docs).as_posix() for path in changed if docs in path.parents}
 
     def _theme_changed(self, changed: Iterable[Path]) -> bool:
         overrides = (self.preview.docs_dir / "overrides").resolve()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.catalog.models import Term
+from generator.catalog.urls import url_key
 from generator.outcomes import NEUTRAL_OUTCOMES
 from generator.state import (
     CheckRecord,
@@ -23,7 +24,6 @@ from generator.state import (
     time_ago,
     utc_stamp,
 )
-from generator.catalog.urls import url_key
 
 ACTIVITY_TERMS = (
     Term(id="active", label="Active", description="Something was posted in the last 30 days."),

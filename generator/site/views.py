@@ -7,17 +7,15 @@ templates turn them into links relative to the page they are on with the `link` 
 from __future__ import annotations
 
 import dataclasses
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator.catalog.models import VOCABULARY_FIELDS, Community, Entry, Term
 from generator.catalog.slugs import slugify
-from generator.state import CheckState, RunNote
-from generator.site.status import ACTIVITY_TERMS, UNCHECKED, StatusView, status_for
 from generator.catalog.validation import Catalog
+from generator.site.status import ACTIVITY_TERMS, UNCHECKED, StatusView, status_for
+from generator.state import CheckState, RunNote
 
 FACET_FOLDERS = {
     "industries": "industries",
